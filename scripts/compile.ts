@@ -1,0 +1,72 @@
+/**
+ * Builds the self-contained `asterisk` executable with `deno compile`.
+ *
+ * `deno compile` needs the `denort` runtime. By default Deno downloads it from
+ * Deno's own servers; where those are unreachable, point `DENORT_BIN` at a
+ * local denort binary of the same Deno version and it is used instead.
+ *
+ * Usage: deno task compile [--output <path>]   (default dist/asterisk)
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { Command } from "commander";
+
+/** Permissions baked into the binary: file access and subprocesses, no network. */
+export const BINARY_PERMISSIONS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-run",
+];
+
+/** Arguments of the `deno compile` call that builds the binary at `output`. */
+export function compileArgs(output: string): string[] {
+  const root = fileURLToPath(new URL("../", import.meta.url));
+  return [
+    "compile",
+    ...BINARY_PERMISSIONS,
+    "--no-prompt",
+    "--output",
+    output,
+    resolve(root, "src/main.ts"),
+  ];
+}
+
+/** Returns why no denort is usable, or undefined when DENORT_BIN names a file. */
+export function denortProblem(): string | undefined {
+  const denort = Deno.env.get("DENORT_BIN");
+  if (!denort) {
+    return "DENORT_BIN is not set, so deno compile would download denort from Deno's servers";
+  }
+  try {
+    if (Deno.statSync(denort).isFile) return undefined;
+    return `DENORT_BIN='${denort}' is not a file; expected a denort binary`;
+  } catch {
+    return `DENORT_BIN='${denort}' does not exist; expected a denort binary`;
+  }
+}
+
+if (import.meta.main) {
+  const program = new Command("compile")
+    .option("--output <path>", "where to write the executable", "dist/asterisk")
+    .configureOutput({
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .parse(Deno.args, { from: "user" });
+  const { output } = program.opts<{ output: string }>();
+  const problem = denortProblem();
+  if (problem) console.error(`note: ${problem}; trying anyway`);
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args: compileArgs(output),
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (code !== 0) {
+    console.error(
+      "error: deno compile failed; where Deno's servers are unreachable, set DENORT_BIN to a local denort binary of the same Deno version",
+    );
+  }
+  Deno.exit(code);
+}

@@ -1,0 +1,37 @@
+/**
+ * The adapter interface: where each step's answer comes from.
+ *
+ * @module
+ */
+import type { PipelineStep } from "../pipeline/step.ts";
+import type { ArtifactSource } from "../pipeline/artifact_schemas.ts";
+
+/** One question to an adapter: a step of a case. */
+export interface StepRequest {
+  /** Scenario case id, e.g. `C1`. */
+  readonly caseId: string;
+  /** Store case id. */
+  readonly storeCaseId: number;
+  /** The step to answer. */
+  readonly step: PipelineStep;
+  /** The case's directory in the run directory (prompts, artifacts). */
+  readonly caseDir: string;
+  /** Aborts the request (Ctrl-C, run failure). */
+  readonly signal?: AbortSignal;
+}
+
+/** An adapter's answer: unvalidated artifact data and where it came from. */
+export interface StepAnswer {
+  /** The artifact payload, validated by the caller with the step's schema. */
+  readonly data: unknown;
+  /** Where the data came from, for error messages. */
+  readonly source: ArtifactSource;
+}
+
+/** Produces the artifact for each (case, step). */
+export interface ModelAdapter {
+  /** Adapter name as shown in the report (`stub`, `agent`). */
+  readonly name: string;
+  /** Answers one step. */
+  answer(request: StepRequest): Promise<StepAnswer>;
+}

@@ -1,0 +1,69 @@
+/**
+ * Value parsers for command-line options (commander `argParser`s).
+ *
+ * @module
+ */
+import { InvalidArgumentError } from "commander";
+
+/** Parses a positive integer (`--runs=3`). */
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 1) {
+    throw new InvalidArgumentError("expected a positive integer");
+  }
+  return n;
+}
+
+/** Parses a non-negative integer (`--token-budget=0`). */
+export function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0) {
+    throw new InvalidArgumentError("expected a non-negative integer");
+  }
+  return n;
+}
+
+/** Parses a number between 0 and 1 (`--recall-hit=0.8`). */
+export function unitInterval(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new InvalidArgumentError("expected a number between 0 and 1");
+  }
+  return n;
+}
+
+/** Parses a non-negative number (`--input-price=3`). */
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError("expected a non-negative number");
+  }
+  return n;
+}
+
+/** Parses `true` / `false` for options such as `--clean=false`. */
+export function booleanValue(value: string): boolean {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new InvalidArgumentError("expected 'true' or 'false'");
+}
+
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** Parses a duration: `500ms`, `30s`, `10m`, `1h`, or plain milliseconds. */
+export function duration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (match === null) {
+    throw new InvalidArgumentError(
+      "expected a duration such as '500ms', '30s' or '10m'",
+    );
+  }
+  const ms = Number(match[1]) * UNITS[match[2] ?? "ms"];
+  if (ms <= 0) throw new InvalidArgumentError("expected a positive duration");
+  return Math.round(ms);
+}

@@ -1,0 +1,117 @@
+/**
+ * The `asterisk` command line: builds the commander program, runs the chosen
+ * command, and maps errors to exit statuses.
+ *
+ * @module
+ */
+import { Command, CommanderError } from "commander";
+import {
+  type CalibrateFlags,
+  defineCalibrateOptions,
+  runCalibrateCommand,
+} from "./calibrate_command.ts";
+import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
+import { Terminal } from "./terminal.ts";
+import { UsageError } from "./usage_error.ts";
+import { ArtifactError } from "../pipeline/artifact_error.ts";
+import { RunDirectoryError } from "../runner/prepare_run_directory.ts";
+import { ScenarioError } from "../scenario/scenario_error.ts";
+import type { Clock } from "../util/clock.ts";
+
+/** Program version. */
+export const VERSION = "0.1.0";
+
+/** Dependencies of {@linkcode runCli}. */
+export interface CliContext {
+  /** @default {new Terminal()} */
+  readonly terminal?: Terminal;
+  /** Aborts the running command (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  readonly clock?: Clock;
+}
+
+type Selected = { command: "calibrate"; flags: CalibrateFlags };
+
+function buildProgram(
+  terminal: Terminal,
+  select: (s: Selected) => void,
+): Command {
+  const program = new Command("asterisk")
+    .description(
+      "Calibrate AI-driven root-cause analysis of failed CI tests against ground truth.",
+    )
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => terminal.out(text),
+      writeErr: (text) => terminal.info(text.replace(/\n$/, "")),
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showHelpAfterError("(run with --help for usage)");
+  const calibrate = program
+    .command("calibrate")
+    .description(
+      "Run a scenario through the F0–F6 pipeline and score it with metrics M1–M20.",
+    )
+    .exitOverride();
+  defineCalibrateOptions(calibrate).action((flags: CalibrateFlags) =>
+    select({ command: "calibrate", flags })
+  );
+  return program;
+}
+
+function isInputError(error: unknown): error is Error {
+  return error instanceof UsageError || error instanceof ScenarioError ||
+    error instanceof RunDirectoryError || error instanceof RangeError ||
+    error instanceof ArtifactError;
+}
+
+/**
+ * Runs the CLI with `args` (without the program name) and returns the exit
+ * status. Never calls `Deno.exit`; cleanup happens before it returns.
+ */
+export async function runCli(
+  args: readonly string[],
+  context: CliContext = {},
+): Promise<ExitCodeValue> {
+  const terminal = context.terminal ?? new Terminal();
+  let selected: Selected | undefined;
+  const program = buildProgram(terminal, (s) => selected = s);
+  try {
+    await program.parseAsync([...args], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.Pass : ExitCode.Usage;
+    }
+    throw error;
+  }
+  if (selected === undefined) {
+    program.outputHelp();
+    return ExitCode.Usage;
+  }
+  try {
+    return await runCalibrateCommand(selected.flags, {
+      terminal,
+      signal: context.signal,
+      clock: context.clock,
+    });
+  } catch (error) {
+    terminal.finish();
+    if (context.signal?.aborted) {
+      terminal.error("Interrupted; run directory left as it was at the stop");
+      return ExitCode.Interrupted;
+    }
+    if (isInputError(error)) {
+      terminal.error(error.message);
+      return ExitCode.Usage;
+    }
+    if (error instanceof Deno.errors.NotCapable) {
+      terminal.error(
+        `${error.message}; grant the permission or choose a path inside the allowed directories`,
+      );
+      return ExitCode.Usage;
+    }
+    throw error;
+  }
+}

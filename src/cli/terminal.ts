@@ -1,0 +1,120 @@
+/**
+ * The terminal: the one module that writes to stdout and stderr. Reports go
+ * to stdout; progress and errors go to stderr — a live, rewritten status line
+ * on a TTY, plain lines on a pipe.
+ *
+ * @module
+ */
+import type { RunEvent } from "../runner/run_event.ts";
+
+/** Where the terminal writes. */
+export interface TerminalStreams {
+  /** Writes to standard output. */
+  readonly writeOut: (text: string) => void;
+  /** Writes to standard error. */
+  readonly writeErr: (text: string) => void;
+  /** Whether standard error is a terminal (live progress) or not (plain lines). */
+  readonly errIsTerminal: boolean;
+}
+
+const encoder = new TextEncoder();
+
+function writeAll(file: { writeSync(p: Uint8Array): number }, text: string) {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) {
+    written += file.writeSync(bytes.subarray(written));
+  }
+}
+
+/** The process's own streams. */
+export function processStreams(): TerminalStreams {
+  return {
+    writeOut: (text) => writeAll(Deno.stdout, text),
+    writeErr: (text) => writeAll(Deno.stderr, text),
+    errIsTerminal: Deno.stderr.isTerminal(),
+  };
+}
+
+/** Renders output and run progress. */
+export class Terminal {
+  readonly #streams: TerminalStreams;
+  #statusShown = false;
+
+  /** Creates a terminal writing to `streams` (the process's by default). */
+  constructor(streams: TerminalStreams = processStreams()) {
+    this.#streams = streams;
+  }
+
+  /** Whether progress is rendered live (stderr is a TTY). */
+  get live(): boolean {
+    return this.#streams.errIsTerminal;
+  }
+
+  #clearStatus(): void {
+    if (this.#statusShown) {
+      this.#streams.writeErr("\r\x1b[2K");
+      this.#statusShown = false;
+    }
+  }
+
+  #status(text: string): void {
+    this.#streams.writeErr(`\r\x1b[2K${text}`);
+    this.#statusShown = true;
+  }
+
+  /** Writes `text` to stdout as is (reports, JSON). */
+  out(text: string): void {
+    this.#clearStatus();
+    this.#streams.writeOut(text);
+  }
+
+  /** Writes one informational line to stderr. */
+  info(line: string): void {
+    this.#clearStatus();
+    this.#streams.writeErr(`${line}\n`);
+  }
+
+  /** Writes an error (one or more lines) to stderr, each prefixed `error: `. */
+  error(message: string): void {
+    this.#clearStatus();
+    const lines = message.split("\n").map((l) => `error: ${l}\n`);
+    this.#streams.writeErr(lines.join(""));
+  }
+
+  /** Renders one run event. */
+  progress(event: RunEvent): void {
+    switch (event.type) {
+      case "run-start":
+        this.info(
+          `run ${event.run}/${event.runs}: scenario ${event.scenario}, ${event.cases} cases, run directory ${event.runDir}`,
+        );
+        return;
+      case "step-done":
+        if (this.live) {
+          this.#status(`${event.caseId} ${event.step} → ${event.next}`);
+        }
+        return;
+      case "case-done": {
+        const path = event.path.join("→") || "(no steps)";
+        const line = `[${event.completed}/${event.total}] ${event.caseId} ${
+          event.error ? `failed: ${event.error}` : path
+        }`;
+        if (this.live && !event.error) this.#status(line);
+        else this.info(line);
+        return;
+      }
+      case "note":
+        this.info(`${event.caseId}: ${event.message}`);
+        return;
+      case "info":
+        this.info(event.message);
+        return;
+    }
+  }
+
+  /** Clears the live status line, if any. */
+  finish(): void {
+    this.#clearStatus();
+  }
+}

@@ -1,0 +1,410 @@
+/**
+ * Store effects of each step (reference §3.3), applied after the step's
+ * artifact is validated and its routing decided.
+ *
+ * Differences from the Go version (reference §12 items 28–29), on purpose:
+ * - F0 links only on a recall hit (H1), F4 only on an accepted duplicate (H15);
+ * - F3 updates the case's own RCA on a loop instead of creating another one,
+ *   and keeps evidence refs and category; H11 (investigation exhausted) marks
+ *   the RCA `ti001` (To Investigate);
+ * - a duplicate link supersedes the case's own RCA: it is archived and every
+ *   case linked to it moves to the duplicate's RCA;
+ * - an overturn of a shared RCA forks a new RCA for the case instead of
+ *   rewriting the RCA of every linked case;
+ * - `same_as_case_id` references a case whose RCA does not exist yet; the
+ *   reference is kept as a pending reference and resolved when that case is
+ *   linked to an RCA.
+ *
+ * Unknown ids in an artifact are a wrong answer, not a broken one: they link
+ * nothing and are reported as notes.
+ *
+ * @module
+ */
+import type { StepArtifact } from "./artifact_schemas.ts";
+import type { RouteDecision } from "./heuristics.ts";
+import { fingerprint } from "../store/fingerprint.ts";
+import type { Case, Store } from "../store/store.ts";
+
+/** What a step did to the store beyond the expected, in words. */
+export interface EffectResult {
+  /** Ignored references and other remarks, for the case history and log. */
+  readonly notes: readonly string[];
+}
+
+/** Input of {@linkcode applyStoreEffects}. */
+export interface EffectInput {
+  /** Store case id. */
+  readonly caseId: number;
+  /** The step's validated artifact. */
+  readonly artifact: StepArtifact;
+  /** The routing decision taken for it. */
+  readonly decision: RouteDecision;
+}
+
+const TITLE_LIMIT = 80;
+
+function titleFrom(message: string): string {
+  if (message === "") return "RCA from investigation";
+  const chars = [...message];
+  return chars.length > TITLE_LIMIT
+    ? `${chars.slice(0, TITLE_LIMIT).join("")}...`
+    : message;
+}
+
+async function requireCase(store: Store, caseId: number): Promise<Case> {
+  const found = await store.getCase(caseId);
+  if (found === undefined) {
+    throw new RangeError(
+      `Cannot apply store effects to case ${caseId}: no case has this id`,
+    );
+  }
+  return found;
+}
+
+async function ensureSymptomLink(
+  store: Store,
+  link: { symptomId: number; rcaId: number; confidence: number; notes: string },
+): Promise<void> {
+  if (link.symptomId === 0 || link.rcaId === 0) return;
+  const existing = await store.getRcasForSymptom(link.symptomId);
+  if (existing.some((l) => l.rcaId === link.rcaId)) return;
+  await store.linkSymptomToRca(link);
+}
+
+/**
+ * Links a case to an RCA (with a symptom link for the case's symptom), then
+ * resolves pending references that wait on the case.
+ */
+async function linkCaseRca(
+  store: Store,
+  caseId: number,
+  link: { rcaId: number; confidence: number; notes: string },
+): Promise<void> {
+  const linked = await store.linkCaseToRca(caseId, link.rcaId);
+  await ensureSymptomLink(store, {
+    symptomId: linked.symptomId,
+    rcaId: link.rcaId,
+    confidence: link.confidence,
+    notes: link.notes,
+  });
+  await resolvePendingReferences(store, caseId);
+}
+
+/** Links a case to a symptom it recurs in (counted once per case). */
+async function linkCaseSymptom(
+  store: Store,
+  caseId: number,
+  symptomId: number,
+): Promise<void> {
+  const current = await requireCase(store, caseId);
+  if (current.symptomId === symptomId) return;
+  await store.linkCaseToSymptom(caseId, symptomId);
+  await store.updateSymptomSeen(symptomId);
+}
+
+/**
+ * Resolves every pending reference waiting on `targetCaseId` once that case
+ * has an RCA: the waiting case takes the target's RCA (and, for a recall, its
+ * symptom when it has none). Chains resolve transitively.
+ */
+export async function resolvePendingReferences(
+  store: Store,
+  targetCaseId: number,
+): Promise<void> {
+  const target = await requireCase(store, targetCaseId);
+  if (target.rcaId === 0) return;
+  const waiting = (await store.listPendingReferences()).filter((p) =>
+    p.targetCaseId === targetCaseId
+  );
+  for (const pending of waiting) {
+    await store.removePendingReference(pending.id);
+    if (pending.kind === "recall" && target.symptomId !== 0) {
+      const waiter = await requireCase(store, pending.caseId);
+      if (waiter.symptomId === 0) {
+        await linkCaseSymptom(store, pending.caseId, target.symptomId);
+      }
+    }
+    await relinkCase(store, pending.caseId, {
+      rcaId: target.rcaId,
+      confidence: pending.confidence,
+      notes: `linked from ${pending.kind} of case ${targetCaseId}`,
+    });
+  }
+}
+
+/**
+ * Links a case to `rcaId`; when that replaces the case's own RCA, the own RCA
+ * is archived and the cases linked to it move along.
+ */
+async function relinkCase(
+  store: Store,
+  caseId: number,
+  link: { rcaId: number; confidence: number; notes: string },
+): Promise<void> {
+  const before = await requireCase(store, caseId);
+  await linkCaseRca(store, caseId, link);
+  if (before.rcaId === 0 || before.rcaId === link.rcaId) return;
+  const previous = await store.getRca(before.rcaId);
+  if (previous === undefined || previous.originCaseId !== caseId) return;
+  await store.updateRcaStatus(previous.id, "archived");
+  for (const other of await store.listCases()) {
+    if (other.id !== caseId && other.rcaId === previous.id) {
+      await linkCaseRca(store, other.id, link);
+    }
+  }
+}
+
+/**
+ * Makes `caseId` share the root cause of `targetCaseId`: at once when the
+ * target has an RCA, else through a pending reference.
+ */
+async function referToCase(
+  store: Store,
+  caseId: number,
+  reference: {
+    targetCaseId: number;
+    kind: "recall" | "correlate";
+    confidence: number;
+  },
+): Promise<string | undefined> {
+  const { targetCaseId, kind, confidence } = reference;
+  if (targetCaseId === caseId) {
+    return `same_as_case_id ${targetCaseId} names the case itself; ignored`;
+  }
+  const target = await store.getCase(targetCaseId);
+  if (target === undefined) {
+    return `same_as_case_id ${targetCaseId} names no case; ignored`;
+  }
+  if (target.rcaId !== 0) {
+    if (kind === "recall" && target.symptomId !== 0) {
+      const self = await requireCase(store, caseId);
+      if (self.symptomId === 0) {
+        await linkCaseSymptom(store, caseId, target.symptomId);
+      }
+    }
+    await relinkCase(store, caseId, {
+      rcaId: target.rcaId,
+      confidence,
+      notes: `linked from ${kind} of case ${targetCaseId}`,
+    });
+    return undefined;
+  }
+  await store.addPendingReference({
+    caseId,
+    targetCaseId,
+    kind,
+    confidence,
+  });
+  return `waiting for case ${targetCaseId} to be linked to an RCA`;
+}
+
+async function recallEffects(
+  store: Store,
+  caseId: number,
+  data: Extract<StepArtifact, { step: "F0_RECALL" }>["data"],
+  decision: RouteDecision,
+): Promise<string[]> {
+  if (decision.ruleId !== "H1") return [];
+  const notes: string[] = [];
+  if (data.symptom_id !== 0) {
+    if (await store.getSymptom(data.symptom_id)) {
+      await linkCaseSymptom(store, caseId, data.symptom_id);
+    } else {notes.push(
+        `symptom_id ${data.symptom_id} names no symptom; ignored`,
+      );}
+  }
+  if (data.prior_rca_id !== 0) {
+    if (await store.getRca(data.prior_rca_id)) {
+      await relinkCase(store, caseId, {
+        rcaId: data.prior_rca_id,
+        confidence: data.confidence,
+        notes: "linked from F0 recall",
+      });
+    } else {
+      notes.push(`prior_rca_id ${data.prior_rca_id} names no RCA; ignored`);
+    }
+  } else if (data.same_as_case_id !== 0) {
+    const note = await referToCase(store, caseId, {
+      targetCaseId: data.same_as_case_id,
+      kind: "recall",
+      confidence: data.confidence,
+    });
+    if (note) notes.push(note);
+  }
+  return notes;
+}
+
+async function triageEffects(
+  store: Store,
+  caseId: number,
+  data: Extract<StepArtifact, { step: "F1_TRIAGE" }>["data"],
+): Promise<void> {
+  const current = await requireCase(store, caseId);
+  await store.saveTriage({
+    caseId,
+    symptomCategory: data.symptom_category,
+    severity: data.severity,
+    defectTypeHypothesis: data.defect_type_hypothesis,
+    skipInvestigation: data.skip_investigation,
+    clockSkewSuspected: data.clock_skew_suspected,
+    cascadeSuspected: data.cascade_suspected,
+    candidateRepos: [...data.candidate_repos],
+    dataQualityNotes: data.data_quality_notes,
+  });
+  const print = fingerprint(
+    current.name,
+    current.errorMessage,
+    data.symptom_category,
+  );
+  const existing = await store.getSymptomByFingerprint(print);
+  if (existing === undefined) {
+    const created = await store.createSymptom({
+      fingerprint: print,
+      name: current.name,
+      errorPattern: current.errorMessage,
+      severity: data.severity,
+      status: "active",
+    });
+    await store.linkCaseToSymptom(caseId, created.id);
+  } else {
+    await linkCaseSymptom(store, caseId, existing.id);
+  }
+  await store.updateCaseStatus(caseId, "triaged");
+}
+
+async function investigateEffects(
+  store: Store,
+  caseId: number,
+  data: Extract<StepArtifact, { step: "F3_INVESTIGATE" }>["data"],
+  decision: RouteDecision,
+): Promise<void> {
+  const current = await requireCase(store, caseId);
+  const own = current.rcaId === 0 ? undefined : await store.getRca(
+    current.rcaId,
+  );
+  const triage = await store.getTriage(caseId);
+  const rca = await store.saveRca({
+    ...(own?.originCaseId === caseId ? { id: own.id } : {}),
+    title: titleFrom(data.rca_message),
+    description: data.rca_message,
+    defectType: decision.ruleId === "H11" ? "ti001" : data.defect_type,
+    category: triage?.symptomCategory ?? "",
+    component: data.component,
+    evidenceRefs: [...data.evidence_refs],
+    convergenceScore: data.convergence_score,
+    status: "open",
+    originCaseId: caseId,
+  });
+  await store.updateCaseStatus(caseId, "investigated");
+  if (current.symptomId !== 0 && data.component !== "") {
+    const symptom = await store.getSymptom(current.symptomId);
+    if (symptom?.component === "") {
+      await store.updateSymptom(symptom.id, { component: data.component });
+    }
+  }
+  await relinkCase(store, caseId, {
+    rcaId: rca.id,
+    confidence: data.convergence_score,
+    notes: "linked from F3 investigation",
+  });
+}
+
+async function correlateEffects(
+  store: Store,
+  caseId: number,
+  data: Extract<StepArtifact, { step: "F4_CORRELATE" }>["data"],
+  decision: RouteDecision,
+): Promise<string[]> {
+  if (decision.ruleId !== "H15") return [];
+  if (data.linked_rca_id !== 0) {
+    if (!(await store.getRca(data.linked_rca_id))) {
+      return [`linked_rca_id ${data.linked_rca_id} names no RCA; ignored`];
+    }
+    await relinkCase(store, caseId, {
+      rcaId: data.linked_rca_id,
+      confidence: data.confidence,
+      notes: "linked from F4 correlation",
+    });
+    return [];
+  }
+  if (data.same_as_case_id !== 0) {
+    const note = await referToCase(store, caseId, {
+      targetCaseId: data.same_as_case_id,
+      kind: "correlate",
+      confidence: data.confidence,
+    });
+    return note ? [note] : [];
+  }
+  return ["duplicate without linked_rca_id or same_as_case_id; nothing linked"];
+}
+
+async function reviewEffects(
+  store: Store,
+  caseId: number,
+  data: Extract<StepArtifact, { step: "F5_REVIEW" }>["data"],
+): Promise<void> {
+  if (data.decision === "reassess") return;
+  const override = data.decision === "overturn"
+    ? data.human_override
+    : undefined;
+  if (override !== undefined) {
+    const current = await requireCase(store, caseId);
+    const rca = current.rcaId === 0
+      ? undefined
+      : await store.getRca(current.rcaId);
+    const shared = rca !== undefined &&
+      (await store.listCases()).some((c) =>
+        c.id !== caseId && c.rcaId === rca.id
+      );
+    const message = override.rca_message || rca?.description || "";
+    const { id: _id, createdAt: _createdAt, ...kept } = rca ?? {};
+    const saved = await store.saveRca({
+      ...kept,
+      ...(rca && !shared ? { id: rca.id } : {}),
+      title: titleFrom(message),
+      description: message,
+      defectType: override.defect_type || rca?.defectType || "",
+      originCaseId: caseId,
+    });
+    if (saved.id !== current.rcaId) {
+      await linkCaseRca(store, caseId, {
+        rcaId: saved.id,
+        confidence: 1,
+        notes: "linked from F5 review override",
+      });
+    }
+  }
+  await store.updateCaseStatus(caseId, "reviewed");
+}
+
+/**
+ * Applies the store effects of one step. Returns notes about references that
+ * were ignored or deferred.
+ */
+export async function applyStoreEffects(
+  store: Store,
+  input: EffectInput,
+): Promise<EffectResult> {
+  const { caseId, artifact, decision } = input;
+  switch (artifact.step) {
+    case "F0_RECALL":
+      return {
+        notes: await recallEffects(store, caseId, artifact.data, decision),
+      };
+    case "F1_TRIAGE":
+      await triageEffects(store, caseId, artifact.data);
+      return { notes: [] };
+    case "F3_INVESTIGATE":
+      await investigateEffects(store, caseId, artifact.data, decision);
+      return { notes: [] };
+    case "F4_CORRELATE":
+      return {
+        notes: await correlateEffects(store, caseId, artifact.data, decision),
+      };
+    case "F5_REVIEW":
+      await reviewEffects(store, caseId, artifact.data);
+      return { notes: [] };
+    default:
+      return { notes: [] };
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * `calibrate`: runs a scenario through the pipeline one or more times and
+ * scores it (reference §6.1).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { buildCaseResult } from "./build_case_result.ts";
+import { prepareRun } from "./calibration_run.ts";
+import { prepareRunDirectory } from "./prepare_run_directory.ts";
+import type { RunObserver } from "./run_event.ts";
+import { type RunLayout, runLayout } from "./run_layout.ts";
+import { runSerial } from "./serial_runner.ts";
+import type { GroundTruthKnowledge } from "../adapter/ground_truth.ts";
+import type { ModelAdapter } from "../adapter/model_adapter.ts";
+import { aggregateRuns } from "../metrics/aggregate_runs.ts";
+import { computeMetrics } from "../metrics/compute_metrics.ts";
+import type { MetricSet } from "../metrics/metric.ts";
+import { resolveThresholds, type Thresholds } from "../pipeline/thresholds.ts";
+import type { CalibrationReport } from "../report/calibration_report.ts";
+import type { Scenario } from "../scenario/scenario_schema.ts";
+import { MemoryStore } from "../store/memory_store.ts";
+import {
+  DEFAULT_PRICES,
+  type TokenPrices,
+  type TokenTracker,
+} from "../tokens/token_tracker.ts";
+import { type Clock, systemClock } from "../util/clock.ts";
+import type { CaseResult } from "./case_result.ts";
+
+/** What a transport provides for one run. */
+export interface RunTransport {
+  /** Answers the run's steps. */
+  readonly adapter: ModelAdapter;
+  /** Token records of the run's dispatches, when the transport measures them. */
+  readonly tokens?: TokenTracker;
+}
+
+/** Context handed to {@linkcode CalibrateOptions.transport}. */
+export interface TransportContext {
+  /** The run's current store links, for ground-truth answers. */
+  readonly knowledge: GroundTruthKnowledge;
+  /** The run's files. */
+  readonly layout: RunLayout;
+  /** Run number, from 1. */
+  readonly run: number;
+}
+
+/** Options of {@linkcode calibrate}. */
+export interface CalibrateOptions {
+  /** The scenario to run. */
+  readonly scenario: Scenario;
+  /** Run directory (one `run-{n}` subdirectory per run when `runs` > 1). */
+  readonly runDir: string;
+  /** Creates the adapter (and token tracker) of each run. */
+  readonly transport: (context: TransportContext) => RunTransport;
+  /** Adapter name for the report. */
+  readonly adapterName: string;
+  /** Transport name for the report. */
+  readonly dispatchName: string;
+  /**
+   * Number of runs.
+   *
+   * @default {1}
+   */
+  readonly runs?: number;
+  /**
+   * Replace an earlier run found in `runDir`.
+   *
+   * @default {true}
+   */
+  readonly clean?: boolean;
+  /** Threshold overrides. */
+  readonly thresholds?: Partial<Thresholds>;
+  /**
+   * Token prices for the cost figures.
+   *
+   * @default {DEFAULT_PRICES}
+   */
+  readonly prices?: TokenPrices;
+  /** @default {systemClock} */
+  readonly clock?: Clock;
+  /** Receives progress events. */
+  readonly observe?: RunObserver;
+  /** Aborts the calibration. */
+  readonly signal?: AbortSignal;
+}
+
+/** A calibration's report plus the run directories it wrote. */
+export interface CalibrationOutcome {
+  readonly report: CalibrationReport;
+  /** Run directory of each run. */
+  readonly runDirs: readonly string[];
+  /** Token tracker of the last run, when the transport measured tokens. */
+  readonly tokens?: TokenTracker;
+}
+
+/**
+ * Runs `options.scenario` `runs` times with a fresh store each time, scores
+ * every run, and returns the report. Token figures are attached to the case
+ * results before the metrics are computed, so M18 uses measured tokens.
+ *
+ * @throws {RangeError} for invalid options (runs, thresholds).
+ */
+export async function calibrate(
+  options: CalibrateOptions,
+): Promise<CalibrationOutcome> {
+  const runs = options.runs ?? 1;
+  if (!Number.isInteger(runs) || runs < 1) {
+    throw new RangeError(
+      `Cannot calibrate with runs = ${runs}: expected a positive integer`,
+    );
+  }
+  const thresholds = resolveThresholds(options.thresholds);
+  const clock = options.clock ?? systemClock;
+  const prices = options.prices ?? DEFAULT_PRICES;
+  await prepareRunDirectory(options.runDir, { clean: options.clean ?? true });
+
+  const perRun: MetricSet[] = [];
+  const runDirs: string[] = [];
+  let lastResults: CaseResult[] = [];
+  let lastTokens: TokenTracker | undefined;
+  let tokens: CalibrationReport["tokens"];
+  for (let n = 1; n <= runs; n++) {
+    options.signal?.throwIfAborted();
+    const layout = runLayout(
+      runs === 1 ? options.runDir : join(options.runDir, `run-${n}`),
+    );
+    runDirs.push(layout.root);
+    const started = clock.now().getTime();
+    const prepared = await prepareRun({
+      scenario: options.scenario,
+      store: new MemoryStore({ now: () => clock.now() }),
+      layout,
+      thresholds,
+      clock,
+      describe: {
+        adapter: options.adapterName,
+        dispatch: options.dispatchName,
+      },
+      observe: options.observe,
+      signal: options.signal,
+    });
+    const transport = options.transport({
+      knowledge: prepared.knowledge,
+      layout,
+      run: n,
+    });
+    const run = { ...prepared, adapter: transport.adapter };
+    options.observe?.({
+      type: "run-start",
+      run: n,
+      runs,
+      scenario: options.scenario.name,
+      cases: run.records.length,
+      runDir: layout.root,
+    });
+    await runSerial(run);
+    const summary = transport.tokens?.summary(prices);
+    const results: CaseResult[] = [];
+    for (const record of run.records) {
+      const caseTokens = summary?.per_case[record.gt.id];
+      results.push(
+        await buildCaseResult({
+          scenario: options.scenario,
+          store: run.store,
+          record,
+          thresholds,
+          tokens: caseTokens && {
+            promptTokens: caseTokens.prompt_tokens,
+            artifactTokens: caseTokens.artifact_tokens,
+            steps: caseTokens.steps,
+            wallClockMs: caseTokens.wall_clock_ms,
+          },
+        }),
+      );
+    }
+    perRun.push(computeMetrics(options.scenario, results));
+    lastResults = results;
+    lastTokens = transport.tokens;
+    tokens = summary && summary.total_steps > 0
+      ? { ...summary, run_wall_clock_ms: clock.now().getTime() - started }
+      : undefined;
+  }
+  const report: CalibrationReport = {
+    scenario: options.scenario.name,
+    adapter: options.adapterName,
+    dispatch: options.dispatchName,
+    runs,
+    metrics: runs === 1 ? structuredClone(perRun[0]) : aggregateRuns(perRun),
+    case_results: lastResults,
+    ...(runs > 1 ? { run_metrics: perRun } : {}),
+    ...(tokens ? { tokens } : {}),
+  };
+  return { report, runDirs, tokens: lastTokens };
+}

@@ -1,0 +1,246 @@
+/**
+ * One calibration run: a fresh store, the case records and their files, and
+ * the step loop that both the serial and the parallel runner drive.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { scaffoldStore } from "./scaffold_store.ts";
+import type { RunLayout } from "./run_layout.ts";
+import type { RunObserver } from "./run_event.ts";
+import type { GroundTruthKnowledge } from "../adapter/ground_truth.ts";
+import type { ModelAdapter, StepAnswer } from "../adapter/model_adapter.ts";
+import type { StepArtifact } from "../pipeline/artifact_schemas.ts";
+import {
+  type CaseState,
+  createCaseState,
+  pathOf,
+  withError,
+  withLinks,
+  writeCaseState,
+} from "../pipeline/case_state.ts";
+import { executeStep } from "../pipeline/execute_step.ts";
+import { isPipelineStep, STEP_INFO } from "../pipeline/step.ts";
+import type { Thresholds } from "../pipeline/thresholds.ts";
+import type { GroundTruthCase, Scenario } from "../scenario/scenario_schema.ts";
+import type { Store } from "../store/store.ts";
+import { atomicWriteJson } from "../util/atomic_write.ts";
+import { type Clock, formatTimestamp } from "../util/clock.ts";
+
+/** Steps a case may take before it is stopped with an error. */
+export const MAX_STEPS_PER_CASE = 20;
+
+/** The live record of one case in a run. */
+export interface CaseRecord {
+  /** The scenario case. */
+  readonly gt: GroundTruthCase;
+  /** Store case id. */
+  readonly storeCaseId: number;
+  /** The case directory. */
+  readonly dir: string;
+  /** Current state (mirrors `state.json`). */
+  state: CaseState;
+  /** Validated artifacts in execution order. */
+  readonly artifacts: StepArtifact[];
+}
+
+/** Everything a runner needs. */
+export interface CalibrationRun {
+  readonly scenario: Scenario;
+  readonly store: Store;
+  readonly layout: RunLayout;
+  readonly suiteId: number;
+  readonly thresholds: Thresholds;
+  readonly clock: Clock;
+  readonly adapter: ModelAdapter;
+  /** Case records in scenario order. */
+  readonly records: readonly CaseRecord[];
+  readonly observe: RunObserver;
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@linkcode prepareRun}. */
+export interface PrepareRunOptions {
+  readonly scenario: Scenario;
+  readonly store: Store;
+  readonly layout: RunLayout;
+  readonly thresholds: Thresholds;
+  readonly clock: Clock;
+  /** Extra keys for `run.json` (adapter, dispatch). */
+  readonly describe?: Readonly<Record<string, unknown>>;
+  readonly observe?: RunObserver;
+  readonly signal?: AbortSignal;
+}
+
+/** A run before its adapter is attached. */
+export type PreparedRun = Omit<CalibrationRun, "adapter"> & {
+  /** The run's current store links, for ground-truth answers. */
+  readonly knowledge: GroundTruthKnowledge;
+};
+
+/**
+ * Scaffolds the store, creates every case directory with its initial
+ * `state.json`, and writes `run.json` (the case map a responder reads).
+ */
+export async function prepareRun(
+  options: PrepareRunOptions,
+): Promise<PreparedRun> {
+  const { scenario, store, layout, clock } = options;
+  const { suiteId, storeCaseIds } = await scaffoldStore(store, scenario);
+  const started = formatTimestamp(clock.now());
+  const records: CaseRecord[] = [];
+  for (const gt of scenario.cases) {
+    const storeCaseId = storeCaseIds.get(gt.id)!;
+    const dir = layout.caseDir(suiteId, storeCaseId);
+    await mkdir(dir, { recursive: true });
+    const state = createCaseState(
+      { caseId: storeCaseId, suiteId, scenarioCaseId: gt.id },
+      started,
+    );
+    await writeCaseState(dir, state);
+    records.push({ gt, storeCaseId, dir, state, artifacts: [] });
+  }
+  await atomicWriteJson(layout.runFile, {
+    scenario: scenario.name,
+    suite_id: suiteId,
+    started_at: started,
+    ...options.describe,
+    cases: records.map((r) => ({
+      case_id: r.gt.id,
+      store_case_id: r.storeCaseId,
+      dir: r.dir,
+    })),
+  });
+  const byId = new Map(records.map((r) => [r.gt.id, r]));
+  const knowledge: GroundTruthKnowledge = {
+    async links(scenarioCaseId) {
+      const record = byId.get(scenarioCaseId);
+      if (record === undefined) return undefined;
+      const current = await store.getCase(record.storeCaseId);
+      return {
+        storeCaseId: record.storeCaseId,
+        symptomId: current?.symptomId ?? 0,
+        rcaId: current?.rcaId ?? 0,
+      };
+    },
+  };
+  return {
+    scenario,
+    store,
+    layout,
+    suiteId,
+    thresholds: options.thresholds,
+    clock,
+    knowledge,
+    records,
+    observe: options.observe ?? (() => {}),
+    signal: options.signal,
+  };
+}
+
+/** Returns true when the case needs no further step. */
+export function isFinished(record: CaseRecord): boolean {
+  return record.state.current_step === "DONE" ||
+    record.state.status === "error";
+}
+
+/**
+ * Brings every case's `state.json` in line with its store links (effects of
+ * one case can link others, e.g. when a pending reference resolves).
+ */
+export async function syncLinks(run: CalibrationRun): Promise<void> {
+  for (const record of run.records) {
+    const current = await run.store.getCase(record.storeCaseId);
+    if (current === undefined) continue;
+    if (
+      current.symptomId === record.state.symptom_id &&
+      current.rcaId === record.state.rca_id
+    ) continue;
+    record.state = withLinks(record.state, current);
+    await writeCaseState(record.dir, record.state);
+  }
+}
+
+/** Records that `record` failed at its current step and persists it. */
+export async function failCase(
+  record: CaseRecord,
+  error: unknown,
+): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  record.state = withError(
+    record.state,
+    `${record.state.current_step}: ${message}`,
+  );
+  await writeCaseState(record.dir, record.state);
+}
+
+/**
+ * Applies `answer` to the current step of `record`: validates, routes, applies
+ * store effects, writes the normalised artifact and the state.
+ *
+ * @throws {ArtifactError} when the answer is invalid (the case is unchanged).
+ */
+export async function applyAnswer(
+  run: CalibrationRun,
+  record: CaseRecord,
+  answer: StepAnswer,
+): Promise<void> {
+  const step = record.state.current_step;
+  if (!isPipelineStep(step)) return;
+  const outcome = await executeStep(run, record.state, answer);
+  await atomicWriteJson(
+    join(record.dir, STEP_INFO[step].artifactFile),
+    outcome.artifact.data,
+  );
+  record.artifacts.push(outcome.artifact);
+  const current = await run.store.getCase(record.storeCaseId);
+  record.state = current ? withLinks(outcome.state, current) : outcome.state;
+  await writeCaseState(record.dir, record.state);
+  await syncLinks(run);
+  for (const message of outcome.notes) {
+    run.observe({ type: "note", caseId: record.gt.id, message });
+  }
+  run.observe({
+    type: "step-done",
+    caseId: record.gt.id,
+    step,
+    ruleId: outcome.decision.ruleId,
+    next: outcome.decision.next,
+  });
+}
+
+/**
+ * Asks the adapter for the current step of `record` and applies the answer.
+ * Step-limit overruns and adapter or artifact errors mark the case failed;
+ * an abort propagates.
+ */
+export async function runOneStep(
+  run: CalibrationRun,
+  record: CaseRecord,
+): Promise<void> {
+  const step = record.state.current_step;
+  if (!isPipelineStep(step) || isFinished(record)) return;
+  if (pathOf(record.state).length >= MAX_STEPS_PER_CASE) {
+    await failCase(
+      record,
+      new Error(
+        `Case ${record.gt.id} exceeded ${MAX_STEPS_PER_CASE} steps; expected the pipeline to reach DONE`,
+      ),
+    );
+    return;
+  }
+  try {
+    const answer = await run.adapter.answer({
+      caseId: record.gt.id,
+      storeCaseId: record.storeCaseId,
+      step,
+      caseDir: record.dir,
+      signal: run.signal,
+    });
+    await applyAnswer(run, record, answer);
+  } catch (error) {
+    if (run.signal?.aborted) throw run.signal.reason ?? error;
+    await failCase(record, error);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Loads a scenario by built-in name or from a JSON file.
+ *
+ * @module
+ */
+import { BUILTIN_SCENARIOS } from "./builtin_scenarios.ts";
+import { parseScenario } from "./parse_scenario.ts";
+import { ScenarioError } from "./scenario_error.ts";
+import type { Scenario } from "./scenario_schema.ts";
+
+/** Options of {@linkcode loadScenario}. */
+export interface LoadScenarioOptions {
+  /**
+   * Reads a scenario file.
+   *
+   * @default {Deno.readTextFile}
+   */
+  readTextFile?: (path: string) => Promise<string>;
+}
+
+/** Returns true when `value` looks like a file path rather than a built-in name. */
+function isPath(value: string): boolean {
+  return value.endsWith(".json") || value.includes("/") ||
+    value.includes("\\");
+}
+
+async function readScenarioFile(
+  path: string,
+  readTextFile: (path: string) => Promise<string>,
+): Promise<string> {
+  try {
+    return await readTextFile(path);
+  } catch (error) {
+    const reason = error instanceof Deno.errors.NotFound
+      ? "file not found"
+      : error instanceof Deno.errors.NotCapable ||
+          error instanceof Deno.errors.PermissionDenied
+      ? "read permission denied (run with --allow-read for this path)"
+      : `cannot read the file (${(error as Error).message})`;
+    throw new ScenarioError(path, [{ path: "", problem: reason }], {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Loads the scenario named `nameOrPath`: a built-in name such as `ptp-mock`,
+ * or a path to a JSON file in the Go asterisk format.
+ *
+ * @throws {ScenarioError} when the name is unknown, the file is unreadable or
+ * not JSON, or the content is invalid (one problem per line).
+ */
+export async function loadScenario(
+  nameOrPath: string,
+  options: LoadScenarioOptions = {},
+): Promise<Scenario> {
+  const builtin = Object.hasOwn(BUILTIN_SCENARIOS, nameOrPath)
+    ? BUILTIN_SCENARIOS[nameOrPath]
+    : undefined;
+  if (builtin !== undefined) return parseScenario(builtin, nameOrPath);
+  if (!isPath(nameOrPath)) {
+    const names = Object.keys(BUILTIN_SCENARIOS).map((n) => `'${n}'`);
+    throw new ScenarioError(nameOrPath, [{
+      path: "",
+      problem: `no built-in scenario has this name; expected one of ${
+        names.join(", ")
+      } or a path to a JSON file`,
+    }]);
+  }
+  const text = await readScenarioFile(
+    nameOrPath,
+    options.readTextFile ?? Deno.readTextFile,
+  );
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ScenarioError(nameOrPath, [{
+      path: "",
+      problem: `the file is not valid JSON (${(error as Error).message})`,
+    }], { cause: error });
+  }
+  return parseScenario(value, nameOrPath);
+}

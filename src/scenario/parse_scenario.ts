@@ -1,0 +1,167 @@
+/**
+ * Validates scenario JSON: the zod schema, then cross references.
+ *
+ * @module
+ */
+import { type Scenario, ScenarioSchema } from "./scenario_schema.ts";
+import { ScenarioError, type ScenarioProblem } from "./scenario_error.ts";
+import { describeIssue } from "../util/describe_issue.ts";
+
+function findDuplicates(
+  keys: readonly string[],
+  options: { path: string; key: "id" | "name" },
+  problems: ScenarioProblem[],
+): void {
+  const { path, key } = options;
+  const seen = new Map<string, number>();
+  keys.forEach((value, index) => {
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, index);
+    else {
+      problems.push({
+        path: `${path}[${index}].${key}`,
+        problem:
+          `duplicates ${key} '${value}' of ${path}[${first}]; expected unique ${key}s`,
+      });
+    }
+  });
+}
+
+function checkReference(
+  value: string,
+  known: readonly string[],
+  what: string,
+  path: string,
+  problems: ScenarioProblem[],
+): void {
+  if (value === "" || known.includes(value)) return;
+  problems.push({
+    path,
+    problem: known.length === 0
+      ? `names unknown ${what} '${value}'; the scenario defines no ${what}s`
+      : `names unknown ${what} '${value}'; expected one of ${
+        known.map((v) => `'${v}'`).join(", ")
+      }`,
+  });
+}
+
+function crossReferenceProblems(scenario: Scenario): ScenarioProblem[] {
+  const problems: ScenarioProblem[] = [];
+  const repos = scenario.workspace.repos;
+  const caseIds = scenario.cases.map((c) => c.id);
+  const rcaIds = scenario.rcas.map((r) => r.id);
+  const symptomIds = scenario.symptoms.map((s) => s.id);
+  const repoNames = repos.map((r) => r.name);
+  findDuplicates(caseIds, { path: "cases", key: "id" }, problems);
+  findDuplicates(rcaIds, { path: "rcas", key: "id" }, problems);
+  findDuplicates(symptomIds, { path: "symptoms", key: "id" }, problems);
+  findDuplicates(
+    repoNames,
+    { path: "workspace.repos", key: "name" },
+    problems,
+  );
+
+  scenario.symptoms.forEach((symptom, i) =>
+    checkReference(
+      symptom.maps_to_rca,
+      rcaIds,
+      "RCA",
+      `symptoms[${i}].maps_to_rca`,
+      problems,
+    )
+  );
+  scenario.rcas.forEach((rca, i) =>
+    rca.relevant_repos.forEach((name, k) =>
+      checkReference(
+        name,
+        repoNames,
+        "repo",
+        `rcas[${i}].relevant_repos[${k}]`,
+        problems,
+      )
+    )
+  );
+  repos.forEach((repo, i) =>
+    repo.relevant_to_rcas.forEach((id, k) =>
+      checkReference(
+        id,
+        rcaIds,
+        "RCA",
+        `workspace.repos[${i}].relevant_to_rcas[${k}]`,
+        problems,
+      )
+    )
+  );
+  scenario.cases.forEach((c, i) => {
+    checkReference(c.rca_id, rcaIds, "RCA", `cases[${i}].rca_id`, problems);
+    checkReference(
+      c.symptom_id,
+      symptomIds,
+      "symptom",
+      `cases[${i}].symptom_id`,
+      problems,
+    );
+    c.expected_triage?.candidate_repos.forEach((name, k) =>
+      checkReference(
+        name,
+        repoNames,
+        "repo",
+        `cases[${i}].expected_triage.candidate_repos[${k}]`,
+        problems,
+      )
+    );
+    c.expected_resolve?.selected_repos.forEach((repo, k) =>
+      checkReference(
+        repo.name,
+        repoNames,
+        "repo",
+        `cases[${i}].expected_resolve.selected_repos[${k}].name`,
+        problems,
+      )
+    );
+  });
+  return problems;
+}
+
+/**
+ * Drops `null`-valued object keys, recursively: the Go version exports empty
+ * lists as `null` and reads `null` as the zero value, and so do we.
+ */
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== null).map((
+      [k, v],
+    ) => [k, dropNulls(v)]),
+  );
+}
+
+/**
+ * Validates `value` (parsed JSON) as a scenario. `null` values take the
+ * field's zero value, as in the Go version. `source` names the file or
+ * built-in scenario in error messages.
+ *
+ * @throws {ScenarioError} listing every schema and cross-reference problem.
+ */
+export function parseScenario(value: unknown, source: string): Scenario {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ScenarioError(source, [{
+      path: "",
+      problem: "the file must hold a JSON object",
+    }]);
+  }
+  const result = ScenarioSchema.safeParse(dropNulls(value), {
+    reportInput: true,
+  });
+  if (!result.success) {
+    throw new ScenarioError(
+      source,
+      result.error.issues.map((issue) => describeIssue(issue)),
+      { cause: result.error },
+    );
+  }
+  const problems = crossReferenceProblems(result.data);
+  if (problems.length > 0) throw new ScenarioError(source, problems);
+  return result.data;
+}

@@ -1,0 +1,774 @@
+/**
+ * The in-memory {@linkcode Store}: every entity of one investigation held in
+ * maps owned by a single instance. Calibration makes a fresh one per run.
+ *
+ * @module
+ */
+import {
+  type Case,
+  type CaseStatus,
+  type InvestigationSuite,
+  type Job,
+  type Launch,
+  type NewCase,
+  type NewJob,
+  type NewLaunch,
+  type NewPendingReference,
+  type NewPipeline,
+  type NewSuite,
+  type NewSymptom,
+  type NewSymptomRcaLink,
+  type NewTriage,
+  type PendingReference,
+  type Pipeline,
+  type Rca,
+  type RcaInput,
+  type RcaStatus,
+  type Store,
+  StoreError,
+  type Symptom,
+  type SymptomRcaLink,
+  type Triage,
+  type Version,
+} from "./store.ts";
+
+/** Options for {@linkcode MemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * The clock that stamps `createdAt`, `lastSeenAt`, `resolvedAt` and the
+   * other timestamps, and that {@linkcode MemoryStore.markDormantSymptoms}
+   * measures age against. Timestamps keep whole seconds only.
+   *
+   * @default {() => new Date()}
+   */
+  now?: () => Date;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** Formats a date as UTC RFC 3339 with whole seconds: `2026-02-17T10:00:00Z`. */
+function formatTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** Runs `fn` now; its result resolves, and anything it throws rejects. */
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function sortedById<T extends { readonly id: number }>(
+  records: Iterable<T>,
+  copy: (record: T) => T,
+): T[] {
+  return Array.from(records, copy).sort((a, b) => a.id - b.id);
+}
+
+function copyRecord<T extends object>(record: T): T {
+  return { ...record };
+}
+
+function copyTriage(triage: Triage): Triage {
+  return { ...triage, candidateRepos: [...triage.candidateRepos] };
+}
+
+function copyRca(rca: Rca): Rca {
+  return {
+    ...rca,
+    affectedVersions: [...rca.affectedVersions],
+    evidenceRefs: [...rca.evidenceRefs],
+  };
+}
+
+/** Next-id counters, one per entity, each starting at 1. */
+interface Counters {
+  suite: number;
+  version: number;
+  pipeline: number;
+  launch: number;
+  job: number;
+  case: number;
+  triage: number;
+  symptom: number;
+  rca: number;
+  link: number;
+  pendingReference: number;
+}
+
+/**
+ * A {@linkcode Store} held in memory. Every `get*` and `list*` returns copies
+ * (lists sorted by id), so changing a returned object never changes the store;
+ * two instances share nothing.
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryStore } from "./memory_store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = new MemoryStore({
+ *   now: () => new Date("2026-02-17T10:00:00Z"),
+ * });
+ * const suite = await store.createSuite({ name: "ptp-mock" });
+ * assert.equal(suite.id, 1);
+ * assert.equal(suite.status, "open");
+ * assert.equal(suite.createdAt, "2026-02-17T10:00:00Z");
+ * ```
+ */
+export class MemoryStore implements Store {
+  readonly #now: () => Date;
+  readonly #counters: Counters = {
+    suite: 0,
+    version: 0,
+    pipeline: 0,
+    launch: 0,
+    job: 0,
+    case: 0,
+    triage: 0,
+    symptom: 0,
+    rca: 0,
+    link: 0,
+    pendingReference: 0,
+  };
+  readonly #suites = new Map<number, InvestigationSuite>();
+  readonly #versions = new Map<number, Version>();
+  readonly #pipelines = new Map<number, Pipeline>();
+  readonly #launches = new Map<number, Launch>();
+  readonly #jobs = new Map<number, Job>();
+  readonly #cases = new Map<number, Case>();
+  /** Triage rows keyed by case id (one per case). */
+  readonly #triages = new Map<number, Triage>();
+  readonly #symptoms = new Map<number, Symptom>();
+  readonly #rcas = new Map<number, Rca>();
+  readonly #links = new Map<number, SymptomRcaLink>();
+  readonly #pendingReferences = new Map<number, PendingReference>();
+
+  /**
+   * Creates an empty store.
+   *
+   * @param options Options, such as the clock.
+   */
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  #timestamp(): string {
+    return formatTimestamp(this.#now());
+  }
+
+  #nextId(entity: keyof Counters): number {
+    return ++this.#counters[entity];
+  }
+
+  #requireCase(id: number, action: string): Case {
+    const found = this.#cases.get(id);
+    if (found === undefined) {
+      throw new StoreError(`Cannot ${action}: no case has id ${id}`);
+    }
+    return found;
+  }
+
+  #requireSymptom(id: number, action: string): Symptom {
+    const found = this.#symptoms.get(id);
+    if (found === undefined) {
+      throw new StoreError(`Cannot ${action}: no symptom has id ${id}`);
+    }
+    return found;
+  }
+
+  #requireRca(id: number, action: string): Rca {
+    const found = this.#rcas.get(id);
+    if (found === undefined) {
+      throw new StoreError(`Cannot ${action}: no RCA has id ${id}`);
+    }
+    return found;
+  }
+
+  #putCase(record: Case): Case {
+    this.#cases.set(record.id, record);
+    return copyRecord(record);
+  }
+
+  #putSymptom(record: Symptom): Symptom {
+    this.#symptoms.set(record.id, record);
+    return copyRecord(record);
+  }
+
+  #putRca(record: Rca): Rca {
+    this.#rcas.set(record.id, record);
+    return copyRca(record);
+  }
+
+  /** Creates a suite; its status is `open` unless given. */
+  createSuite(input: NewSuite): Promise<InvestigationSuite> {
+    return settle(() => {
+      const suite: InvestigationSuite = {
+        id: this.#nextId("suite"),
+        name: input.name,
+        description: input.description ?? "",
+        status: input.status || "open",
+        createdAt: this.#timestamp(),
+        closedAt: "",
+      };
+      this.#suites.set(suite.id, suite);
+      return copyRecord(suite);
+    });
+  }
+
+  /** Returns a copy of the suite, or `undefined` when absent. */
+  getSuite(id: number): Promise<InvestigationSuite | undefined> {
+    return settle(() => {
+      const found = this.#suites.get(id);
+      return found === undefined ? undefined : copyRecord(found);
+    });
+  }
+
+  /**
+   * Creates a version.
+   *
+   * @throws {StoreError} When a version with `label` exists.
+   */
+  createVersion(label: string, ocpBuild = ""): Promise<Version> {
+    return settle(() => {
+      for (const version of this.#versions.values()) {
+        if (version.label === label) {
+          throw new StoreError(
+            `Cannot create version '${label}': version ${version.id} has that label already; expected a new label`,
+          );
+        }
+      }
+      const version: Version = { id: this.#nextId("version"), label, ocpBuild };
+      this.#versions.set(version.id, version);
+      return copyRecord(version);
+    });
+  }
+
+  /** Returns copies of every version, sorted by id. */
+  listVersions(): Promise<Version[]> {
+    return settle(() => sortedById(this.#versions.values(), copyRecord));
+  }
+
+  /** Creates a pipeline. */
+  createPipeline(input: NewPipeline): Promise<Pipeline> {
+    return settle(() => {
+      const pipeline: Pipeline = {
+        id: this.#nextId("pipeline"),
+        suiteId: input.suiteId,
+        versionId: input.versionId,
+        name: input.name,
+        status: input.status,
+      };
+      this.#pipelines.set(pipeline.id, pipeline);
+      return copyRecord(pipeline);
+    });
+  }
+
+  /** Creates a launch. */
+  createLaunch(input: NewLaunch): Promise<Launch> {
+    return settle(() => {
+      const launch: Launch = {
+        id: this.#nextId("launch"),
+        pipelineId: input.pipelineId,
+        name: input.name,
+        status: input.status,
+      };
+      this.#launches.set(launch.id, launch);
+      return copyRecord(launch);
+    });
+  }
+
+  /** Creates a job. */
+  createJob(input: NewJob): Promise<Job> {
+    return settle(() => {
+      const job: Job = {
+        id: this.#nextId("job"),
+        launchId: input.launchId,
+        name: input.name,
+        status: input.status,
+      };
+      this.#jobs.set(job.id, job);
+      return copyRecord(job);
+    });
+  }
+
+  /**
+   * Creates a case: status `open` unless given, no symptom or RCA, created and
+   * updated now.
+   */
+  createCase(input: NewCase): Promise<Case> {
+    return settle(() => {
+      const now = this.#timestamp();
+      return this.#putCase({
+        id: this.#nextId("case"),
+        jobId: input.jobId,
+        launchId: input.launchId,
+        name: input.name,
+        status: input.status || "open",
+        symptomId: 0,
+        rcaId: 0,
+        errorMessage: input.errorMessage ?? "",
+        logSnippet: input.logSnippet ?? "",
+        logTruncated: input.logTruncated ?? false,
+        createdAt: now,
+        updatedAt: now,
+      });
+    });
+  }
+
+  /** Returns a copy of the case, or `undefined` when absent. */
+  getCase(id: number): Promise<Case | undefined> {
+    return settle(() => {
+      const found = this.#cases.get(id);
+      return found === undefined ? undefined : copyRecord(found);
+    });
+  }
+
+  /** Returns copies of every case, sorted by id. */
+  listCases(): Promise<Case[]> {
+    return settle(() => sortedById(this.#cases.values(), copyRecord));
+  }
+
+  /**
+   * Sets the case's status and refreshes `updatedAt`.
+   *
+   * @throws {StoreError} When no case has `id`.
+   */
+  updateCaseStatus(id: number, status: CaseStatus): Promise<Case> {
+    return settle(() => {
+      const found = this.#requireCase(
+        id,
+        `set the status of case ${id} to '${status}'`,
+      );
+      return this.#putCase({
+        ...found,
+        status,
+        updatedAt: this.#timestamp(),
+      });
+    });
+  }
+
+  /**
+   * Links the case to a symptom and refreshes `updatedAt`.
+   *
+   * @throws {StoreError} When no case has `caseId` or no symptom has
+   * `symptomId`.
+   */
+  linkCaseToSymptom(caseId: number, symptomId: number): Promise<Case> {
+    return settle(() => {
+      const action = `link case ${caseId} to symptom ${symptomId}`;
+      const found = this.#requireCase(caseId, action);
+      this.#requireSymptom(symptomId, action);
+      return this.#putCase({
+        ...found,
+        symptomId,
+        updatedAt: this.#timestamp(),
+      });
+    });
+  }
+
+  /**
+   * Sets the case's RCA (`rcaId` 0 clears it) and refreshes `updatedAt`.
+   *
+   * @throws {StoreError} When no case has `caseId`, or `rcaId` is not 0 and no
+   * RCA has it.
+   */
+  linkCaseToRca(caseId: number, rcaId: number): Promise<Case> {
+    return settle(() => {
+      const action = `link case ${caseId} to RCA ${rcaId}`;
+      const found = this.#requireCase(caseId, action);
+      if (rcaId !== 0) this.#requireRca(rcaId, action);
+      return this.#putCase({
+        ...found,
+        rcaId,
+        updatedAt: this.#timestamp(),
+      });
+    });
+  }
+
+  /**
+   * Saves the case's triage row, created now. A case has one row: saving again
+   * keeps the row's id and replaces everything else.
+   *
+   * @throws {StoreError} When no case has `input.caseId`.
+   */
+  saveTriage(input: NewTriage): Promise<Triage> {
+    return settle(() => {
+      this.#requireCase(
+        input.caseId,
+        `save the triage of case ${input.caseId}`,
+      );
+      const existing = this.#triages.get(input.caseId);
+      const triage: Triage = {
+        id: existing?.id ?? this.#nextId("triage"),
+        caseId: input.caseId,
+        symptomCategory: input.symptomCategory,
+        severity: input.severity,
+        defectTypeHypothesis: input.defectTypeHypothesis,
+        skipInvestigation: input.skipInvestigation,
+        clockSkewSuspected: input.clockSkewSuspected,
+        cascadeSuspected: input.cascadeSuspected,
+        candidateRepos: [...input.candidateRepos],
+        dataQualityNotes: input.dataQualityNotes,
+        createdAt: this.#timestamp(),
+      };
+      this.#triages.set(triage.caseId, triage);
+      return copyTriage(triage);
+    });
+  }
+
+  /** Returns a copy of the case's triage row, or `undefined` when absent. */
+  getTriage(caseId: number): Promise<Triage | undefined> {
+    return settle(() => {
+      const found = this.#triages.get(caseId);
+      return found === undefined ? undefined : copyTriage(found);
+    });
+  }
+
+  /**
+   * Creates a symptom, first and last seen now: status `active` unless given,
+   * occurrence count 1 unless given (0 counts as absent), text fields empty
+   * unless given.
+   *
+   * @throws {StoreError} When a symptom with `input.fingerprint` exists.
+   */
+  createSymptom(input: NewSymptom): Promise<Symptom> {
+    return settle(() => {
+      const clash = this.#findByFingerprint(input.fingerprint);
+      if (clash !== undefined) {
+        throw new StoreError(
+          `Cannot create symptom with fingerprint '${input.fingerprint}': symptom ${clash.id} has that fingerprint already; expected a new fingerprint`,
+        );
+      }
+      const now = this.#timestamp();
+      return this.#putSymptom({
+        id: this.#nextId("symptom"),
+        fingerprint: input.fingerprint,
+        name: input.name,
+        description: input.description ?? "",
+        errorPattern: input.errorPattern ?? "",
+        testNamePattern: input.testNamePattern ?? "",
+        component: input.component ?? "",
+        severity: input.severity ?? "",
+        firstSeenAt: now,
+        lastSeenAt: now,
+        occurrenceCount: input.occurrenceCount || 1,
+        status: input.status || "active",
+      });
+    });
+  }
+
+  #findByFingerprint(fingerprint: string): Symptom | undefined {
+    for (const symptom of this.#symptoms.values()) {
+      if (symptom.fingerprint === fingerprint) return symptom;
+    }
+    return undefined;
+  }
+
+  /** Returns a copy of the symptom, or `undefined` when absent. */
+  getSymptom(id: number): Promise<Symptom | undefined> {
+    return settle(() => {
+      const found = this.#symptoms.get(id);
+      return found === undefined ? undefined : copyRecord(found);
+    });
+  }
+
+  /** Returns a copy of the symptom with `fingerprint`, or `undefined`. */
+  getSymptomByFingerprint(fingerprint: string): Promise<Symptom | undefined> {
+    return settle(() => {
+      const found = this.#findByFingerprint(fingerprint);
+      return found === undefined ? undefined : copyRecord(found);
+    });
+  }
+
+  /** Returns copies of every symptom, sorted by id. */
+  listSymptoms(): Promise<Symptom[]> {
+    return settle(() => sortedById(this.#symptoms.values(), copyRecord));
+  }
+
+  /**
+   * Returns a frozen point-in-time copy of every symptom, sorted by id: later
+   * writes to the store do not show in it.
+   */
+  snapshotSymptoms(): Promise<readonly Readonly<Symptom>[]> {
+    return settle(() =>
+      Object.freeze(
+        sortedById(
+          this.#symptoms.values(),
+          (symptom) => Object.freeze(copyRecord(symptom)),
+        ),
+      )
+    );
+  }
+
+  /** Returns copies of the symptoms named exactly `name`; empty name → none. */
+  findSymptomCandidates(name: string): Promise<Symptom[]> {
+    return settle(() => {
+      if (name === "") return [];
+      return sortedById(
+        [...this.#symptoms.values()].filter((symptom) => symptom.name === name),
+        copyRecord,
+      );
+    });
+  }
+
+  /**
+   * Records that the symptom was seen again: occurrence count + 1, last seen
+   * now, and a dormant symptom becomes active.
+   *
+   * @throws {StoreError} When no symptom has `id`.
+   */
+  updateSymptomSeen(id: number): Promise<Symptom> {
+    return settle(() => {
+      const found = this.#requireSymptom(id, `mark symptom ${id} seen`);
+      return this.#putSymptom({
+        ...found,
+        occurrenceCount: found.occurrenceCount + 1,
+        lastSeenAt: this.#timestamp(),
+        status: found.status === "dormant" ? "active" : found.status,
+      });
+    });
+  }
+
+  /**
+   * Sets the given fields (component, description, severity) of the symptom;
+   * fields left out or `undefined` keep their value.
+   *
+   * @throws {StoreError} When no symptom has `id`.
+   */
+  updateSymptom(
+    id: number,
+    patch: Partial<Pick<Symptom, "component" | "description" | "severity">>,
+  ): Promise<Symptom> {
+    return settle(() => {
+      const found = this.#requireSymptom(id, `update symptom ${id}`);
+      return this.#putSymptom({
+        ...found,
+        component: patch.component ?? found.component,
+        description: patch.description ?? found.description,
+        severity: patch.severity ?? found.severity,
+      });
+    });
+  }
+
+  /**
+   * Marks dormant every active symptom last seen before now − `days` days.
+   *
+   * @param days Age in days, a finite number ≥ 0.
+   * @returns How many symptoms became dormant.
+   * @throws {RangeError} When `days` is negative or not finite.
+   */
+  markDormantSymptoms(days: number): Promise<number> {
+    return settle(() => {
+      if (!Number.isFinite(days) || days < 0) {
+        throw new RangeError(
+          `Cannot mark dormant symptoms after ${days} days: expected a finite number of days ≥ 0`,
+        );
+      }
+      // Measure from the whole-second "now" the timestamps are stored with.
+      const cutoff = Date.parse(this.#timestamp()) - days * MS_PER_DAY;
+      let count = 0;
+      for (const symptom of this.#symptoms.values()) {
+        if (
+          symptom.status === "active" &&
+          Date.parse(symptom.lastSeenAt) < cutoff
+        ) {
+          this.#symptoms.set(symptom.id, { ...symptom, status: "dormant" });
+          count++;
+        }
+      }
+      return count;
+    });
+  }
+
+  /**
+   * Saves an RCA. When `input.id` names an existing RCA the whole record is
+   * replaced (its `createdAt` is kept); otherwise a new id is allocated and
+   * `input.id` is ignored. Status is `open` unless given; other fields left out
+   * are empty, 0 or `[]`.
+   */
+  saveRca(input: RcaInput): Promise<Rca> {
+    return settle(() => {
+      const existing = input.id === undefined
+        ? undefined
+        : this.#rcas.get(input.id);
+      return this.#putRca({
+        id: existing?.id ?? this.#nextId("rca"),
+        title: input.title,
+        description: input.description,
+        defectType: input.defectType,
+        category: input.category ?? "",
+        component: input.component ?? "",
+        affectedVersions: [...(input.affectedVersions ?? [])],
+        evidenceRefs: [...(input.evidenceRefs ?? [])],
+        convergenceScore: input.convergenceScore ?? 0,
+        jiraTicketId: input.jiraTicketId ?? "",
+        status: input.status || "open",
+        originCaseId: input.originCaseId ?? 0,
+        createdAt: existing?.createdAt ?? this.#timestamp(),
+        resolvedAt: input.resolvedAt ?? "",
+        verifiedAt: input.verifiedAt ?? "",
+        archivedAt: input.archivedAt ?? "",
+      });
+    });
+  }
+
+  /** Returns a copy of the RCA, or `undefined` when absent. */
+  getRca(id: number): Promise<Rca | undefined> {
+    return settle(() => {
+      const found = this.#rcas.get(id);
+      return found === undefined ? undefined : copyRca(found);
+    });
+  }
+
+  /** Returns copies of every RCA, sorted by id. */
+  listRcas(): Promise<Rca[]> {
+    return settle(() => sortedById(this.#rcas.values(), copyRca));
+  }
+
+  /** Returns copies of the RCAs with `status`, sorted by id. */
+  listRcasByStatus(status: RcaStatus): Promise<Rca[]> {
+    return settle(() =>
+      sortedById(
+        [...this.#rcas.values()].filter((rca) => rca.status === status),
+        copyRca,
+      )
+    );
+  }
+
+  /**
+   * Sets the RCA's status: `resolved`, `verified` and `archived` stamp
+   * `resolvedAt`, `verifiedAt` and `archivedAt` with now; `open` clears
+   * `resolvedAt` and `verifiedAt`.
+   *
+   * @throws {StoreError} When no RCA has `id`.
+   */
+  updateRcaStatus(id: number, status: RcaStatus): Promise<Rca> {
+    return settle(() => {
+      const found = this.#requireRca(
+        id,
+        `set the status of RCA ${id} to '${status}'`,
+      );
+      const now = this.#timestamp();
+      let stamps: Partial<Rca>;
+      switch (status) {
+        case "resolved":
+          stamps = { resolvedAt: now };
+          break;
+        case "verified":
+          stamps = { verifiedAt: now };
+          break;
+        case "archived":
+          stamps = { archivedAt: now };
+          break;
+        case "open":
+          stamps = { resolvedAt: "", verifiedAt: "" };
+          break;
+        default:
+          stamps = {};
+      }
+      return this.#putRca({ ...found, ...stamps, status });
+    });
+  }
+
+  /**
+   * Links a symptom to an RCA, linked now.
+   *
+   * @throws {StoreError} When either id is unknown or the pair is linked
+   * already.
+   */
+  linkSymptomToRca(input: NewSymptomRcaLink): Promise<SymptomRcaLink> {
+    return settle(() => {
+      const action = `link symptom ${input.symptomId} to RCA ${input.rcaId}`;
+      this.#requireSymptom(input.symptomId, action);
+      this.#requireRca(input.rcaId, action);
+      for (const link of this.#links.values()) {
+        if (link.symptomId === input.symptomId && link.rcaId === input.rcaId) {
+          throw new StoreError(
+            `Cannot ${action}: link ${link.id} joins them already; expected an unlinked pair`,
+          );
+        }
+      }
+      const link: SymptomRcaLink = {
+        id: this.#nextId("link"),
+        symptomId: input.symptomId,
+        rcaId: input.rcaId,
+        confidence: input.confidence,
+        notes: input.notes,
+        linkedAt: this.#timestamp(),
+      };
+      this.#links.set(link.id, link);
+      return copyRecord(link);
+    });
+  }
+
+  /** Returns copies of the symptom's RCA links, sorted by id. */
+  getRcasForSymptom(symptomId: number): Promise<SymptomRcaLink[]> {
+    return settle(() =>
+      sortedById(
+        [...this.#links.values()].filter((link) =>
+          link.symptomId === symptomId
+        ),
+        copyRecord,
+      )
+    );
+  }
+
+  /** Returns copies of the RCA's symptom links, sorted by id. */
+  getSymptomsForRca(rcaId: number): Promise<SymptomRcaLink[]> {
+    return settle(() =>
+      sortedById(
+        [...this.#links.values()].filter((link) => link.rcaId === rcaId),
+        copyRecord,
+      )
+    );
+  }
+
+  /**
+   * Adds a pending reference, created now.
+   *
+   * @throws {StoreError} When no case has `input.caseId` or
+   * `input.targetCaseId`.
+   */
+  addPendingReference(input: NewPendingReference): Promise<PendingReference> {
+    return settle(() => {
+      const action =
+        `add a pending reference from case ${input.caseId} to case ${input.targetCaseId}`;
+      this.#requireCase(input.caseId, action);
+      this.#requireCase(input.targetCaseId, action);
+      const reference: PendingReference = {
+        id: this.#nextId("pendingReference"),
+        caseId: input.caseId,
+        targetCaseId: input.targetCaseId,
+        kind: input.kind,
+        confidence: input.confidence,
+        createdAt: this.#timestamp(),
+      };
+      this.#pendingReferences.set(reference.id, reference);
+      return copyRecord(reference);
+    });
+  }
+
+  /** Returns copies of every pending reference, sorted by id. */
+  listPendingReferences(): Promise<PendingReference[]> {
+    return settle(() =>
+      sortedById(this.#pendingReferences.values(), copyRecord)
+    );
+  }
+
+  /**
+   * Removes a pending reference.
+   *
+   * @throws {StoreError} When no pending reference has `id`.
+   */
+  removePendingReference(id: number): Promise<void> {
+    return settle(() => {
+      if (!this.#pendingReferences.delete(id)) {
+        throw new StoreError(
+          `Cannot remove pending reference ${id}: no pending reference has id ${id}`,
+        );
+      }
+    });
+  }
+}

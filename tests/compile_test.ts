@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { compileArgs, denortProblem } from "../scripts/compile.ts";
+import { withTempDir } from "./support/temp_dir.ts";
+
+const problem = denortProblem();
+if (problem !== undefined) {
+  console.log(`skipping the compiled-binary test: ${problem}`);
+}
+
+Deno.test({
+  name: "the compiled asterisk binary calibrates ptp-mock",
+  ignore: problem !== undefined,
+  async fn() {
+    await withTempDir(async (dir) => {
+      const binary = join(dir, "asterisk");
+      const build = await new Deno.Command(Deno.execPath(), {
+        args: compileArgs(binary),
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(build.code, 0, new TextDecoder().decode(build.stderr));
+      const run = await new Deno.Command(binary, {
+        args: ["calibrate", "--run-dir", join(dir, "run")],
+        cwd: dir,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stdout = new TextDecoder().decode(run.stdout);
+      assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+      assert.match(stdout, /RESULT: PASS \(20\/20 metrics within threshold\)/);
+    });
+  },
+});
