@@ -14,7 +14,14 @@ if (import.meta.main) {
     : ["SIGINT", "SIGTERM"];
   const onSignal = () => controller.abort(new Error("Interrupted"));
   for (const s of signals) Deno.addSignalListener(s, onSignal);
-  const code = await runCli(Deno.args, { signal: controller.signal });
+  const code = await runCli(Deno.args, {
+    signal: controller.signal,
+    stdinClosed: async () => {
+      for await (const _ of Deno.stdin.readable) {
+        // discard: the parent never writes; only the end matters
+      }
+    },
+  });
   for (const s of signals) Deno.removeSignalListener(s, onSignal);
   Deno.exit(code);
 }

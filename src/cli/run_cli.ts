@@ -11,8 +11,14 @@ import {
   runCalibrateCommand,
 } from "./calibrate_command.ts";
 import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
+import {
+  defineRespondOptions,
+  type RespondFlags,
+  runRespondCommand,
+} from "./respond_command.ts";
 import { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
+import { PromptTemplateError } from "../adapter/prompt/render_prompt.ts";
 import { ArtifactError } from "../pipeline/artifact_error.ts";
 import { RunDirectoryError } from "../runner/prepare_run_directory.ts";
 import { ScenarioError } from "../scenario/scenario_error.ts";
@@ -28,9 +34,13 @@ export interface CliContext {
   /** Aborts the running command (Ctrl-C). */
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
+  /** Resolves when standard input closes (for `respond --stop-on-stdin-eof`). */
+  readonly stdinClosed?: () => Promise<void>;
 }
 
-type Selected = { command: "calibrate"; flags: CalibrateFlags };
+type Selected =
+  | { command: "calibrate"; flags: CalibrateFlags }
+  | { command: "respond"; flags: RespondFlags };
 
 function buildProgram(
   terminal: Terminal,
@@ -58,13 +68,22 @@ function buildProgram(
   defineCalibrateOptions(calibrate).action((flags: CalibrateFlags) =>
     select({ command: "calibrate", flags })
   );
+  const respond = program
+    .command("respond")
+    .description(
+      "Answer the waiting signals of a run directory from a scenario's ground truth, like an external agent.",
+    )
+    .exitOverride();
+  defineRespondOptions(respond).action((flags: RespondFlags) =>
+    select({ command: "respond", flags })
+  );
   return program;
 }
 
 function isInputError(error: unknown): error is Error {
   return error instanceof UsageError || error instanceof ScenarioError ||
     error instanceof RunDirectoryError || error instanceof RangeError ||
-    error instanceof ArtifactError;
+    error instanceof ArtifactError || error instanceof PromptTemplateError;
 }
 
 /**
@@ -91,6 +110,13 @@ export async function runCli(
     return ExitCode.Usage;
   }
   try {
+    if (selected.command === "respond") {
+      return await runRespondCommand(selected.flags, {
+        terminal,
+        signal: context.signal,
+        stdinClosed: context.stdinClosed,
+      });
+    }
     return await runCalibrateCommand(selected.flags, {
       terminal,
       signal: context.signal,

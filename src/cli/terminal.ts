@@ -15,6 +15,10 @@ export interface TerminalStreams {
   readonly writeErr: (text: string) => void;
   /** Whether standard error is a terminal (live progress) or not (plain lines). */
   readonly errIsTerminal: boolean;
+  /** Whether standard input is a terminal (a person can answer). */
+  readonly inIsTerminal?: boolean;
+  /** Reads one line from standard input; `null` at end of input. */
+  readonly readLine?: () => Promise<string | null>;
 }
 
 const encoder = new TextEncoder();
@@ -27,12 +31,35 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string) {
   }
 }
 
+/** Yields the lines of a byte stream (without line endings). */
+async function* lines(
+  stream: ReadableStream<Uint8Array>,
+): AsyncGenerator<string> {
+  let buffer = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    let newline: number;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      yield buffer.slice(0, newline).replace(/\r$/, "");
+      buffer = buffer.slice(newline + 1);
+    }
+  }
+  if (buffer !== "") yield buffer;
+}
+
 /** The process's own streams. */
 export function processStreams(): TerminalStreams {
+  let input: AsyncGenerator<string> | undefined;
   return {
     writeOut: (text) => writeAll(Deno.stdout, text),
     writeErr: (text) => writeAll(Deno.stderr, text),
     errIsTerminal: Deno.stderr.isTerminal(),
+    inIsTerminal: Deno.stdin.isTerminal(),
+    readLine: async () => {
+      input ??= lines(Deno.stdin.readable);
+      const next = await input.next();
+      return next.done ? null : next.value;
+    },
   };
 }
 
@@ -116,5 +143,19 @@ export class Terminal {
   /** Clears the live status line, if any. */
   finish(): void {
     this.#clearStatus();
+  }
+
+  /** Whether a person can answer on standard input. */
+  get interactive(): boolean {
+    return this.#streams.inIsTerminal === true &&
+      this.#streams.readLine !== undefined;
+  }
+
+  /** Shows `lines` on stderr, then reads one line of input (`null` at end of input). */
+  async ask(lines: readonly string[]): Promise<string | null> {
+    this.#clearStatus();
+    this.#streams.writeErr(lines.map((l) => `${l}\n`).join("") + "  > ");
+    const readLine = this.#streams.readLine;
+    return readLine ? await readLine() : null;
   }
 }

@@ -102,3 +102,29 @@ export function stepFromShortName(short: ShortStepName): PipelineStep {
   if (step === undefined) throw new RangeError(`Unknown step '${short}'`);
   return step;
 }
+
+/** File names of one execution of a step inside the case directory. */
+export interface StepFiles {
+  /** Prompt file, e.g. `prompt-investigate.md`. */
+  readonly prompt: string;
+  /** Artifact file, e.g. `artifact.json`. */
+  readonly artifact: string;
+}
+
+/**
+ * File names of the `attempt`-th execution of `step` (0 for the first). A
+ * repeated step (an investigation loop, a reassessment) gets its own files,
+ * `prompt-investigate-loop-1.md` and `artifact-loop-1.json`, so earlier
+ * prompts and artifacts are kept.
+ */
+export function stepFiles(step: PipelineStep, attempt = 0): StepFiles {
+  const { family, artifactFile } = STEP_INFO[step];
+  if (attempt === 0) {
+    return { prompt: `prompt-${family}.md`, artifact: artifactFile };
+  }
+  const suffix = `-loop-${attempt}`;
+  return {
+    prompt: `prompt-${family}${suffix}.md`,
+    artifact: artifactFile.replace(/\.json$/, `${suffix}.json`),
+  };
+}

@@ -6,12 +6,11 @@
  */
 import { join } from "node:path";
 import { buildCaseResult } from "./build_case_result.ts";
-import { prepareRun } from "./calibration_run.ts";
+import { type PreparedRun, prepareRun } from "./calibration_run.ts";
 import { prepareRunDirectory } from "./prepare_run_directory.ts";
 import type { RunObserver } from "./run_event.ts";
-import { type RunLayout, runLayout } from "./run_layout.ts";
+import { runLayout } from "./run_layout.ts";
 import { runSerial } from "./serial_runner.ts";
-import type { GroundTruthKnowledge } from "../adapter/ground_truth.ts";
 import type { ModelAdapter } from "../adapter/model_adapter.ts";
 import { aggregateRuns } from "../metrics/aggregate_runs.ts";
 import { computeMetrics } from "../metrics/compute_metrics.ts";
@@ -38,12 +37,10 @@ export interface RunTransport {
 
 /** Context handed to {@linkcode CalibrateOptions.transport}. */
 export interface TransportContext {
-  /** The run's current store links, for ground-truth answers. */
-  readonly knowledge: GroundTruthKnowledge;
-  /** The run's files. */
-  readonly layout: RunLayout;
+  /** The prepared run: store, case records, layout, knowledge. */
+  readonly run: PreparedRun;
   /** Run number, from 1. */
-  readonly run: number;
+  readonly runNumber: number;
 }
 
 /** Options of {@linkcode calibrate}. */
@@ -141,11 +138,7 @@ export async function calibrate(
       observe: options.observe,
       signal: options.signal,
     });
-    const transport = options.transport({
-      knowledge: prepared.knowledge,
-      layout,
-      run: n,
-    });
+    const transport = options.transport({ run: prepared, runNumber: n });
     const run = { ...prepared, adapter: transport.adapter };
     options.observe?.({
       type: "run-start",

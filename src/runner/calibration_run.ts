@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { mkdir } from "node:fs/promises";
 import { scaffoldStore } from "./scaffold_store.ts";
+import { writeRunFile } from "./run_file.ts";
 import type { RunLayout } from "./run_layout.ts";
 import type { RunObserver } from "./run_event.ts";
 import type { GroundTruthKnowledge } from "../adapter/ground_truth.ts";
@@ -21,7 +22,7 @@ import {
   writeCaseState,
 } from "../pipeline/case_state.ts";
 import { executeStep } from "../pipeline/execute_step.ts";
-import { isPipelineStep, STEP_INFO } from "../pipeline/step.ts";
+import { isPipelineStep, stepFiles } from "../pipeline/step.ts";
 import type { Thresholds } from "../pipeline/thresholds.ts";
 import type { GroundTruthCase, Scenario } from "../scenario/scenario_schema.ts";
 import type { Store } from "../store/store.ts";
@@ -67,8 +68,8 @@ export interface PrepareRunOptions {
   readonly layout: RunLayout;
   readonly thresholds: Thresholds;
   readonly clock: Clock;
-  /** Extra keys for `run.json` (adapter, dispatch). */
-  readonly describe?: Readonly<Record<string, unknown>>;
+  /** Adapter and transport names for `run.json`. */
+  readonly describe?: { readonly adapter?: string; readonly dispatch?: string };
   readonly observe?: RunObserver;
   readonly signal?: AbortSignal;
 }
@@ -101,7 +102,7 @@ export async function prepareRun(
     await writeCaseState(dir, state);
     records.push({ gt, storeCaseId, dir, state, artifacts: [] });
   }
-  await atomicWriteJson(layout.runFile, {
+  await writeRunFile(layout.runFile, {
     scenario: scenario.name,
     suite_id: suiteId,
     started_at: started,
@@ -188,9 +189,10 @@ export async function applyAnswer(
 ): Promise<void> {
   const step = record.state.current_step;
   if (!isPipelineStep(step)) return;
+  const attempt = record.artifacts.filter((a) => a.step === step).length;
   const outcome = await executeStep(run, record.state, answer);
   await atomicWriteJson(
-    join(record.dir, STEP_INFO[step].artifactFile),
+    join(record.dir, stepFiles(step, attempt).artifact),
     outcome.artifact.data,
   );
   record.artifacts.push(outcome.artifact);

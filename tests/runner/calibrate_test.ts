@@ -22,8 +22,8 @@ function runStub(scenario: Scenario, runDir: string, runs = 1) {
     runs,
     adapterName: "stub",
     dispatchName: "in-process",
-    transport: ({ knowledge }) => ({
-      adapter: createStubAdapter(scenario, knowledge),
+    transport: ({ run }) => ({
+      adapter: createStubAdapter(scenario, run.knowledge),
     }),
   });
 }

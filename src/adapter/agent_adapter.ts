@@ -1,0 +1,113 @@
+/**
+ * The agent adapter (the Go version's "cursor" adapter): fills the step's
+ * prompt template from the store and the case, writes it into the case
+ * directory, dispatches it to an external agent, and validates the returned
+ * artifact with the step's schema.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { ModelAdapter, StepAnswer, StepRequest } from "./model_adapter.ts";
+import { buildPromptView } from "./prompt/prompt_view.ts";
+import { type PromptTemplates, renderPrompt } from "./prompt/render_prompt.ts";
+import {
+  parseArtifact,
+  type StepArtifact,
+} from "../pipeline/artifact_schemas.ts";
+import type { LoopCounts } from "../pipeline/heuristics.ts";
+import { stepFiles } from "../pipeline/step.ts";
+import type { RepoConfig } from "../scenario/scenario_schema.ts";
+import type { Store } from "../store/store.ts";
+import type { Dispatcher } from "../transport/dispatcher.ts";
+import { atomicWriteTextFile } from "../util/atomic_write.ts";
+
+/** What the adapter may know about a case besides the store. */
+export interface CaseView {
+  /** The case's validated artifacts so far, in order. */
+  readonly artifacts: readonly StepArtifact[];
+  /** The case's loop counters. */
+  readonly loops: LoopCounts;
+  /** Version label of the failure. */
+  readonly version: string;
+  /** Job name of the failure. */
+  readonly job: string;
+}
+
+/** Options of {@linkcode createAgentAdapter}. */
+export interface AgentAdapterOptions {
+  /**
+   * Adapter name for the report.
+   *
+   * @default {"agent"}
+   */
+  readonly name?: string;
+  /** The run's store. */
+  readonly store: Store;
+  /** Workspace repositories (only name, path, purpose, branch reach prompts). */
+  readonly workspace: readonly RepoConfig[];
+  /** Looks up a case's artifacts, loops, version and job by scenario id. */
+  readonly caseView: (scenarioCaseId: string) => CaseView | undefined;
+  /** Version label of every case by store case id (for cross-version judgement). */
+  readonly caseVersions?: ReadonlyMap<number, string>;
+  /** Delivers prompts and returns artifacts. */
+  readonly dispatcher: Dispatcher;
+  /** Prompt templates (embedded, or overridden by `--prompt-dir`). */
+  readonly templates: PromptTemplates;
+  /**
+   * Where the payload sits in the artifact file, for error messages: `data`
+   * for the file protocol's wrapper, empty for a bare artifact.
+   *
+   * @default {"data"}
+   */
+  readonly fieldPrefix?: string;
+}
+
+/** Creates the agent adapter. */
+export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
+  const fieldPrefix = options.fieldPrefix ?? "data";
+  return {
+    name: options.name ?? "agent",
+    async answer(request: StepRequest): Promise<StepAnswer> {
+      const view = options.caseView(request.caseId);
+      if (view === undefined) {
+        throw new RangeError(
+          `Cannot prompt for case '${request.caseId}': the run has no such case`,
+        );
+      }
+      const attempt =
+        view.artifacts.filter((a) => a.step === request.step).length;
+      const files = stepFiles(request.step, attempt);
+      const promptPath = join(request.caseDir, files.prompt);
+      const artifactPath = join(request.caseDir, files.artifact);
+      const promptView = await buildPromptView({
+        store: options.store,
+        step: request.step,
+        storeCaseId: request.storeCaseId,
+        versionLabel: view.version,
+        jobName: view.job,
+        workspace: options.workspace,
+        artifacts: view.artifacts,
+        investigateLoops: view.loops.investigate,
+        artifactPath,
+        promptPath,
+        caseVersions: options.caseVersions,
+      });
+      await atomicWriteTextFile(
+        promptPath,
+        renderPrompt(options.templates, request.step, promptView),
+      );
+      const source = { name: artifactPath, fieldPrefix };
+      const data = await options.dispatcher.dispatch({
+        caseId: request.caseId,
+        step: request.step,
+        promptPath,
+        artifactPath,
+        signal: request.signal,
+        validate: (payload) => {
+          parseArtifact(request.step, payload, source);
+        },
+      });
+      return { data, source };
+    },
+  };
+}

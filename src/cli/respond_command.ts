@@ -1,0 +1,107 @@
+/**
+ * `asterisk respond`: the ground-truth responder as a command. It watches a
+ * run directory like an external agent and answers every waiting signal.
+ *
+ * @module
+ */
+import { type Command, Option } from "commander";
+import { DEFAULT_RUN_DIR } from "./calibrate_options.ts";
+import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
+import { duration } from "./option_parsers.ts";
+import type { Terminal } from "./terminal.ts";
+import { startResponder } from "../responder/responder.ts";
+import { loadScenario } from "../scenario/load_scenario.ts";
+
+/** Parsed `respond` flags. */
+export interface RespondFlags {
+  runDir: string;
+  scenario: string;
+  delay: number;
+  pollInterval: number;
+  pollOnly: boolean;
+  stopOnStdinEof: boolean;
+  debug: boolean;
+}
+
+/** Adds the `respond` flags to `command`. */
+export function defineRespondOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--run-dir <dir>", "run directory to watch").default(
+        DEFAULT_RUN_DIR,
+      ),
+    )
+    .addOption(
+      new Option(
+        "--scenario <name|path>",
+        "scenario whose ground truth answers the signals",
+      ).default("ptp-mock"),
+    )
+    .addOption(
+      new Option("--delay <duration>", "delay before each answer")
+        .argParser(duration).default(0, "0"),
+    )
+    .addOption(
+      new Option("--poll-interval <duration>", "fallback sweep interval")
+        .argParser(duration).default(200, "200ms"),
+    )
+    .addOption(
+      new Option("--poll-only", "find signals by sweeping only").default(false),
+    )
+    .addOption(
+      new Option(
+        "--stop-on-stdin-eof",
+        "exit when standard input closes (used when calibrate starts the responder)",
+      ).default(false).hideHelp(),
+    )
+    .addOption(
+      new Option("--debug", "log every answer to stderr").default(false),
+    );
+}
+
+/** Dependencies of {@linkcode runRespondCommand}. */
+export interface RespondCommandContext {
+  readonly terminal: Terminal;
+  /** Stops the responder (Ctrl-C, SIGTERM). */
+  readonly signal?: AbortSignal;
+  /** Resolves when standard input closes. */
+  readonly stdinClosed?: () => Promise<void>;
+}
+
+/** Runs the responder until `signal` aborts (or stdin closes, if asked). */
+export async function runRespondCommand(
+  flags: RespondFlags,
+  context: RespondCommandContext,
+): Promise<ExitCodeValue> {
+  const { terminal } = context;
+  const scenario = await loadScenario(flags.scenario);
+  const responder = startResponder({
+    runDir: flags.runDir,
+    scenario,
+    delayMs: flags.delay,
+    pollIntervalMs: flags.pollInterval,
+    mode: flags.pollOnly ? "poll" : "watch",
+    onEvent: (event) => {
+      if (event.type === "failed") {
+        terminal.error(`${event.signalPath}: ${event.message}`);
+      } else if (flags.debug) {
+        terminal.info(
+          `answered ${event.caseId} ${event.step} (dispatch ${event.dispatchId})`,
+        );
+      }
+    },
+  });
+  if (flags.debug) {
+    terminal.info(
+      `responder: answering ${scenario.name} under ${flags.runDir}`,
+    );
+  }
+  await new Promise<void>((done) => {
+    if (context.signal?.aborted) return done();
+    context.signal?.addEventListener("abort", () => done(), { once: true });
+    if (flags.stopOnStdinEof) context.stdinClosed?.().then(done, done);
+  });
+  await responder.stop();
+  if (flags.debug) terminal.info(`responder: answered ${responder.answered}`);
+  return ExitCode.Pass;
+}

@@ -1,0 +1,230 @@
+/**
+ * The ground-truth responder: watches a run directory the way an external
+ * agent would, and answers every waiting signal from the scenario's ground
+ * truth (see `contracts/file-protocol.md`).
+ *
+ * Discovery: a recursive `Deno.watchFs` on the run directory reacts to new or
+ * rewritten `signal.json` files at once; a sweep of the directory tree every
+ * `pollIntervalMs` is the fallback ground truth (and the only mechanism in
+ * poll mode). A signal is answered once per `(path, dispatch_id)`.
+ *
+ * @module
+ */
+import { basename, resolve } from "node:path";
+import { findRunRoot, runDirKnowledge } from "./run_dir_knowledge.ts";
+import { groundTruthAnswer } from "../adapter/ground_truth.ts";
+import { isPipelineStep } from "../pipeline/step.ts";
+import type { Scenario } from "../scenario/scenario_schema.ts";
+import { findSignalFiles } from "../transport/find_signal_files.ts";
+import {
+  readSignal,
+  type Signal,
+  SIGNAL_FILE,
+  writeSignal,
+} from "../transport/signal.ts";
+import { Wake } from "../util/wake.ts";
+import { atomicWriteJson } from "../util/atomic_write.ts";
+
+/** Something the responder did. */
+export type ResponderEvent =
+  | {
+    readonly type: "answered";
+    readonly caseId: string;
+    readonly step: string;
+    readonly dispatchId: number;
+    readonly artifactPath: string;
+  }
+  | {
+    readonly type: "failed";
+    readonly signalPath: string;
+    readonly message: string;
+  };
+
+/** Options of {@linkcode startResponder}. */
+export interface ResponderOptions {
+  /** The directory to watch (a run directory or a parent of several). */
+  readonly runDir: string;
+  /** The ground truth to answer from. */
+  readonly scenario: Scenario;
+  /**
+   * Delay before each answer, in milliseconds (to simulate a slow agent).
+   *
+   * @default {0}
+   */
+  readonly delayMs?: number;
+  /**
+   * Interval of the fallback sweep.
+   *
+   * @default {200}
+   */
+  readonly pollIntervalMs?: number;
+  /**
+   * `watch` reacts to file events and sweeps as a fallback; `poll` only sweeps.
+   *
+   * @default {"watch"}
+   */
+  readonly mode?: "watch" | "poll";
+  /** Receives what the responder did. */
+  readonly onEvent?: (event: ResponderEvent) => void;
+}
+
+/** A running responder. */
+export interface Responder {
+  /** Number of signals answered so far. */
+  readonly answered: number;
+  /** Stops watching; resolves once pending answers are written or dropped. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts answering waiting signals under `options.runDir` from the ground
+ * truth. Store ids are resolved from the run's files (`run.json`,
+ * `state.json`), so the responder can run in another process than the runner.
+ */
+export function startResponder(options: ResponderOptions): Responder {
+  const root = resolve(options.runDir);
+  const delayMs = options.delayMs ?? 0;
+  const pollIntervalMs = options.pollIntervalMs ?? 200;
+  const seen = new Set<string>();
+  const pending = new Set<Promise<void>>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let answered = 0;
+  let stopped = false;
+  const wake = new Wake();
+  let watcher: Deno.FsWatcher | undefined;
+
+  const emit = (event: ResponderEvent) => options.onEvent?.(event);
+
+  async function fail(path: string, signal: Signal, message: string) {
+    const current = await readSignal(path);
+    if (
+      current?.dispatch_id === signal.dispatch_id &&
+      current.status === "waiting"
+    ) {
+      await writeSignal(path, { ...current, status: "error", error: message });
+    }
+    emit({ type: "failed", signalPath: path, message });
+  }
+
+  async function answer(path: string, signal: Signal): Promise<void> {
+    if (stopped) return;
+    const runRoot = await findRunRoot(path, root);
+    if (runRoot === undefined) {
+      return fail(path, signal, `No run.json found above '${path}'`);
+    }
+    try {
+      const knowledge = await runDirKnowledge(runRoot);
+      if (knowledge.run.scenario !== options.scenario.name) {
+        return fail(
+          path,
+          signal,
+          `Responder answers scenario '${options.scenario.name}' but the run is '${knowledge.run.scenario}'`,
+        );
+      }
+      if (!isPipelineStep(signal.step)) {
+        return fail(path, signal, `Unknown step '${signal.step}'`);
+      }
+      const data = await groundTruthAnswer(
+        options.scenario,
+        { caseId: signal.case_id, step: signal.step },
+        knowledge,
+      );
+      if (stopped) return;
+      await atomicWriteJson(signal.artifact_path, {
+        dispatch_id: signal.dispatch_id,
+        data,
+      });
+      answered += 1;
+      emit({
+        type: "answered",
+        caseId: signal.case_id,
+        step: signal.step,
+        dispatchId: signal.dispatch_id,
+        artifactPath: signal.artifact_path,
+      });
+    } catch (error) {
+      await fail(path, signal, (error as Error).message);
+    }
+  }
+
+  function track(work: Promise<void>): void {
+    const job = work.catch(() => {}).finally(() => pending.delete(job));
+    pending.add(job);
+  }
+
+  function schedule(path: string, signal: Signal): void {
+    const run = () => track(answer(path, signal));
+    if (delayMs <= 0) return run();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, delayMs);
+    timers.add(timer);
+  }
+
+  async function consider(path: string): Promise<void> {
+    const signal = await readSignal(path);
+    if (signal === undefined || signal.status !== "waiting") return;
+    const key = `${path}:${signal.dispatch_id}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    schedule(path, signal);
+  }
+
+  async function sweep(): Promise<void> {
+    for await (const path of findSignalFiles(root)) {
+      if (stopped) return;
+      await consider(path);
+    }
+  }
+
+  function startWatcher(): void {
+    if (options.mode === "poll" || watcher !== undefined) return;
+    try {
+      watcher = Deno.watchFs(root, { recursive: true });
+    } catch {
+      return; // the directory does not exist yet; the sweep retries
+    }
+    const current = watcher;
+    (async () => {
+      try {
+        for await (const event of current) {
+          for (const path of event.paths) {
+            if (basename(path) === SIGNAL_FILE) track(consider(path));
+          }
+          if (event.flag === "rescan") wake.notify();
+        }
+      } catch {
+        // fall back to sweeping
+      }
+      if (watcher === current) watcher = undefined;
+    })();
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      startWatcher();
+      await sweep();
+      if (stopped) break;
+      const timer = setTimeout(() => wake.notify(), pollIntervalMs);
+      await wake.wait();
+      clearTimeout(timer);
+    }
+  })();
+
+  return {
+    get answered() {
+      return answered;
+    },
+    async stop() {
+      stopped = true;
+      wake.notify();
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      watcher?.close();
+      watcher = undefined;
+      await loop;
+      await Promise.all(pending);
+    },
+  };
+}

@@ -1,0 +1,773 @@
+/**
+ * The file transport (reference §10.4): the dispatcher writes `signal.json`
+ * beside the artifact path, an external agent answers by writing the artifact
+ * wrapper `{ "dispatch_id": …, "data": … }` there, and the dispatcher accepts
+ * it once it is complete, answers this dispatch and passes validation.
+ *
+ * Differences from the Go version (reference §12): dispatch ids come from a
+ * shared {@linkcode DispatchIds} so they stay unique under concurrency and
+ * across runs; every write is atomic; paths in the signal are absolute; the
+ * status set is `waiting`, `processing`, `done`, `error`; a responder error
+ * keeps its text; a half-written artifact is waited for until its content
+ * stops changing; and the dispatcher reacts to directory watch events instead
+ * of only polling.
+ *
+ * @module
+ */
+import { dirname, join, resolve } from "node:path";
+import type { DispatchContext, Dispatcher } from "./dispatcher.ts";
+import { DispatchError } from "./dispatch_error.ts";
+import { DispatchIds } from "./dispatch_ids.ts";
+import {
+  denoWatchFactory,
+  type WatchFactory,
+  type WatchHandle,
+} from "./artifact_watcher.ts";
+import {
+  parseWrapper,
+  SIGNAL_FILE,
+  type SignalStatus,
+  writeSignal,
+} from "./signal.ts";
+import { Wake } from "../util/wake.ts";
+import type { PipelineStep } from "../pipeline/step.ts";
+import { type Clock, formatTimestamp, systemClock } from "../util/clock.ts";
+
+/**
+ * How the dispatcher notices the artifact: `watch` reacts to directory watch
+ * events and polls as a fallback; `poll` only polls (for network file systems,
+ * where watch events may not arrive).
+ */
+export type FileDispatchMode = "watch" | "poll";
+
+/** Options of {@linkcode FileDispatcher}. */
+export interface FileDispatcherOptions {
+  /**
+   * Interval of the fallback poll (the only check in `poll` mode), in ms.
+   *
+   * @default {500}
+   */
+  readonly pollIntervalMs?: number;
+  /**
+   * How long a dispatch waits for its artifact, in ms (`Infinity` waits
+   * forever).
+   *
+   * @default {600_000}
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Stale artifacts (another dispatch's id) tolerated in a row before the
+   * dispatch fails. A stale artifact counts once per poll and once more each
+   * time its content changes; watch events alone do not add to the count.
+   *
+   * @default {10}
+   */
+  readonly maxStaleRejects?: number;
+  /**
+   * How long an artifact that is not a valid wrapper (invalid JSON, no `data`,
+   * …) may stay unchanged before the dispatch fails, in ms; while its content
+   * keeps changing it is being written.
+   *
+   * @default {1000}
+   */
+  readonly settleMs?: number;
+  /**
+   * Watch the directory (with polling as a fallback) or only poll.
+   *
+   * @default {"watch"}
+   */
+  readonly mode?: FileDispatchMode;
+  /**
+   * Source of dispatch ids; share one between dispatchers.
+   *
+   * @default {new DispatchIds()}
+   */
+  readonly ids?: DispatchIds;
+  /**
+   * Time source for signal timestamps, the deadline and the settle time.
+   *
+   * @default {systemClock}
+   */
+  readonly clock?: Clock;
+  /**
+   * Starts directory watches in `watch` mode.
+   *
+   * @default {denoWatchFactory}
+   */
+  readonly watch?: WatchFactory;
+  /** Receives debug and progress events. Errors it throws are ignored. */
+  readonly onEvent?: (event: FileDispatchEvent) => void;
+}
+
+/** Fields every {@linkcode FileDispatchEvent} has. */
+export interface FileDispatchEventBase {
+  /** Scenario case id, e.g. `C1`. */
+  readonly caseId: string;
+  /** Step of the dispatch. */
+  readonly step: PipelineStep;
+  /** Id of the dispatch. */
+  readonly dispatchId: number;
+  /** The file the event is about (signal, artifact, or watched directory). */
+  readonly path: string;
+}
+
+/**
+ * What made a dispatch look at its files: the check `start`ing the wait, a
+ * `watch` event, the fallback `poll`, the `settle` time of an unparseable
+ * artifact, the `deadline`, or an `abort`.
+ */
+export type CheckTrigger =
+  | "start"
+  | "watch"
+  | "poll"
+  | "settle"
+  | "deadline"
+  | "abort";
+
+/**
+ * A debug or progress event of a dispatch. Events that report a check carry
+ * its `trigger` (an `accepted` event with trigger `poll` on a watched
+ * directory suggests the file system does not deliver watch events):
+ *
+ * - `signal`: the signal was written with `status` (`path`: the signal).
+ * - `unsettled`: the artifact exists but is not a valid wrapper (yet); sent
+ *   each time its content changes (`path`: the artifact).
+ * - `stale`: an artifact of another dispatch was rejected.
+ * - `accepted`: the artifact was accepted.
+ * - `watch-fallback`: the directory watch failed or could not start; the
+ *   dispatch goes on polling (`path`: the directory).
+ * - `error`: the dispatch failed (`path`: the artifact).
+ */
+export type FileDispatchEvent =
+  | FileDispatchEventBase & {
+    readonly kind: "signal";
+    readonly status: SignalStatus;
+  }
+  | FileDispatchEventBase & {
+    readonly kind: "unsettled";
+    readonly trigger: CheckTrigger;
+    readonly problem: string;
+  }
+  | FileDispatchEventBase & {
+    readonly kind: "stale";
+    readonly trigger: CheckTrigger;
+    readonly foundId: number;
+    readonly streak: number;
+  }
+  | FileDispatchEventBase & {
+    readonly kind: "accepted";
+    readonly trigger: CheckTrigger;
+  }
+  | FileDispatchEventBase & {
+    readonly kind: "watch-fallback";
+    readonly error: unknown;
+  }
+  | FileDispatchEventBase & {
+    readonly kind: "error";
+    readonly trigger: CheckTrigger;
+    readonly error: DispatchError;
+  };
+
+/** A posted dispatch: its signal is on disk and its artifact awaited. */
+export interface PendingDispatch {
+  /** Id of the dispatch (the signal's `dispatch_id`). */
+  readonly dispatchId: number;
+  /** Absolute path of `signal.json`. */
+  readonly signalPath: string;
+  /** Absolute path of the artifact. */
+  readonly artifactPath: string;
+  /**
+   * Resolves with the artifact's `data` once accepted; rejects with a
+   * {@linkcode DispatchError}. A rejection is never reported as unhandled,
+   * however late it is awaited.
+   */
+  readonly result: Promise<unknown>;
+}
+
+interface ResolvedOptions {
+  readonly pollIntervalMs: number;
+  readonly timeoutMs: number;
+  readonly maxStaleRejects: number;
+  readonly settleMs: number;
+  readonly mode: FileDispatchMode;
+  readonly ids: DispatchIds;
+  readonly clock: Clock;
+  readonly watch: WatchFactory;
+  readonly onEvent?: (event: FileDispatchEvent) => void;
+}
+
+/** Longest delay `setTimeout` accepts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function invalidOption(name: string, value: unknown, expected: string): never {
+  throw new RangeError(
+    `Cannot create file dispatcher with '${name}' = ${
+      typeof value === "string" ? `"${value}"` : String(value)
+    }: expected ${expected}`,
+  );
+}
+
+function resolveOptions(options: FileDispatcherOptions): ResolvedOptions {
+  const {
+    pollIntervalMs = 500,
+    timeoutMs = 600_000,
+    maxStaleRejects = 10,
+    settleMs = 1000,
+    mode = "watch",
+  } = options;
+  if (typeof pollIntervalMs !== "number" || !(pollIntervalMs > 0)) {
+    invalidOption("pollIntervalMs", pollIntervalMs, "a positive number");
+  }
+  if (!Number.isFinite(pollIntervalMs)) {
+    invalidOption("pollIntervalMs", pollIntervalMs, "a finite number");
+  }
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0)) {
+    invalidOption("timeoutMs", timeoutMs, "a positive number");
+  }
+  if (!Number.isInteger(maxStaleRejects) || maxStaleRejects < 1) {
+    invalidOption("maxStaleRejects", maxStaleRejects, "a positive integer");
+  }
+  if (
+    typeof settleMs !== "number" || !Number.isFinite(settleMs) || settleMs < 0
+  ) {
+    invalidOption("settleMs", settleMs, "a non-negative finite number");
+  }
+  if (mode !== "watch" && mode !== "poll") {
+    invalidOption("mode", mode, `"watch" or "poll"`);
+  }
+  return {
+    pollIntervalMs,
+    timeoutMs,
+    maxStaleRejects,
+    settleMs,
+    mode,
+    ids: options.ids ?? new DispatchIds(),
+    clock: options.clock ?? systemClock,
+    watch: options.watch ?? denoWatchFactory,
+    onEvent: options.onEvent,
+  };
+}
+
+/**
+ * Dispatches prompts to an external agent through files (reference §10.4).
+ *
+ * For each dispatch it takes a fresh id, removes any old artifact, starts
+ * watching the artifact's directory, writes `signal.json` there with status
+ * `waiting`, and then checks at once, on every watch event, and every
+ * `pollIntervalMs`. A check fails the dispatch when the agent set the signal's
+ * status to `error`, when an unparseable artifact stops changing for
+ * `settleMs`, or after `maxStaleRejects` artifacts of other dispatches; it
+ * accepts an artifact with this dispatch's id that passes
+ * `context.validate`. The signal always ends `done` or `error`.
+ *
+ * @example
+ * ```ts
+ * const dispatcher = new FileDispatcher({ ids: new DispatchIds() });
+ * const pending = await dispatcher.post({
+ *   caseId: "C1",
+ *   step: "F0_RECALL",
+ *   promptPath: "/run/C1/prompt-recall.md",
+ *   artifactPath: "/run/C1/recall-result.json",
+ * });
+ * const data = await pending.result;
+ * ```
+ */
+export class FileDispatcher implements Dispatcher {
+  readonly #options: ResolvedOptions;
+  /** Signal paths of the dispatches in flight, with their ids. */
+  readonly #active = new Map<string, number>();
+
+  /**
+   * Creates a file dispatcher.
+   *
+   * @throws {RangeError} when an option is out of range.
+   */
+  constructor(options: FileDispatcherOptions = {}) {
+    this.#options = resolveOptions(options);
+  }
+
+  /**
+   * Posts `context` and waits for its artifact.
+   *
+   * @returns the artifact wrapper's `data`.
+   * @throws {DispatchError} see {@linkcode post} and
+   * {@linkcode PendingDispatch.result}.
+   */
+  async dispatch(context: DispatchContext): Promise<unknown> {
+    return await (await this.post(context)).result;
+  }
+
+  /**
+   * Posts `context`: removes an old artifact, starts the directory watch and
+   * writes the signal. Resolves as soon as the signal is on disk; the
+   * returned `result` carries the waiting.
+   *
+   * Relative paths in `context` are resolved against the working directory.
+   *
+   * @throws {DispatchError} with reason `aborted` when `context.signal` is
+   * already aborted (nothing is written), or `io` when the directory, the old
+   * artifact or the signal cannot be handled.
+   * @throws {Error} when a dispatch for the same signal file is in flight.
+   */
+  async post(context: DispatchContext): Promise<PendingDispatch> {
+    if (context.signal?.aborted) {
+      throw new DispatchError(
+        "aborted",
+        `Cannot post dispatch for ${context.caseId} ${context.step}: aborted before it was posted`,
+        { cause: context.signal.reason },
+      );
+    }
+    const artifactPath = resolve(context.artifactPath);
+    const signalPath = join(dirname(artifactPath), SIGNAL_FILE);
+    const busy = this.#active.get(signalPath);
+    if (busy !== undefined) {
+      throw new Error(
+        `Cannot post dispatch for ${context.caseId} ${context.step}: signal '${signalPath}' is in use by dispatch ${busy}`,
+      );
+    }
+    const dispatchId = this.#options.ids.next();
+    this.#active.set(signalPath, dispatchId);
+    const dispatch = new FileDispatch(this.#options, {
+      context,
+      dispatchId,
+      artifactPath,
+      promptPath: resolve(context.promptPath),
+      signalPath,
+    });
+    try {
+      await dispatch.start();
+    } catch (error) {
+      this.#active.delete(signalPath);
+      throw error;
+    }
+    const result = dispatch.run().finally(() =>
+      this.#active.delete(signalPath)
+    );
+    // Mark the rejection handled now; callers may await `result` much later.
+    result.catch(() => {});
+    return { dispatchId, signalPath, artifactPath, result };
+  }
+}
+
+interface DispatchTarget {
+  readonly context: DispatchContext;
+  readonly dispatchId: number;
+  readonly artifactPath: string;
+  readonly promptPath: string;
+  readonly signalPath: string;
+}
+
+/** An artifact that is not a valid wrapper, and since when it is unchanged. */
+interface Unsettled {
+  readonly text: string;
+  readonly since: number;
+}
+
+/** Outcome of one check that did not end the dispatch. */
+const KEEP_WAITING = Symbol("keep waiting");
+
+/** One dispatch, from the signal to a `done` or `error` signal. */
+class FileDispatch {
+  readonly #options: ResolvedOptions;
+  readonly #target: DispatchTarget;
+  readonly #dir: string;
+  readonly #wake = new Wake();
+  readonly #deadline: number;
+  #handle: WatchHandle | undefined;
+  #consumer: Promise<void> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+  /** Performance time of the next fallback poll. */
+  #nextPollAt = 0;
+  #staleStreak = 0;
+  #lastStaleText: string | undefined;
+  #unsettled: Unsettled | undefined;
+  /** The signal already has its final status (or the responder's `error`). */
+  #finished = false;
+  /** The `error` text for the signal when the dispatch fails. */
+  #signalError: string | undefined;
+  /** What made the current check happen. */
+  #trigger: CheckTrigger = "start";
+  /** What woke the loop since it last went to sleep. */
+  #woken: CheckTrigger | undefined;
+  readonly #onAbort = () => this.#wakeFor("abort");
+
+  constructor(options: ResolvedOptions, target: DispatchTarget) {
+    this.#options = options;
+    this.#target = target;
+    this.#dir = dirname(target.artifactPath);
+    this.#deadline = options.clock.now().getTime() + options.timeoutMs;
+  }
+
+  /** Prepares the directory, starts the watch and writes the `waiting` signal. */
+  async start(): Promise<void> {
+    const { artifactPath } = this.#target;
+    try {
+      await Deno.mkdir(this.#dir, { recursive: true });
+    } catch (error) {
+      throw this.#ioError("create directory", this.#dir, error);
+    }
+    try {
+      await Deno.remove(artifactPath);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        throw this.#ioError("remove old artifact", artifactPath, error);
+      }
+    }
+    if (this.#options.mode === "watch") {
+      try {
+        this.#handle = this.#options.watch(this.#dir);
+      } catch (error) {
+        this.#emitFallback(error);
+      }
+    }
+    try {
+      await this.#writeSignal("waiting");
+    } catch (error) {
+      this.#stopped = true;
+      this.#handle?.close();
+      throw error;
+    }
+    if (this.#handle) this.#consumer = this.#consume(this.#handle);
+    this.#target.context.signal?.addEventListener("abort", this.#onAbort);
+  }
+
+  /** Waits for the artifact; always leaves the signal `done` or `error`. */
+  async run(): Promise<unknown> {
+    try {
+      return await this.#loop();
+    } catch (error) {
+      const failure = error instanceof DispatchError ? error : this.#ioError(
+        "check artifact",
+        this.#target.artifactPath,
+        error,
+      );
+      if (!this.#finished) {
+        try {
+          await this.#writeSignal(
+            "error",
+            this.#signalError ?? failure.message,
+          );
+        } catch {
+          // The dispatch already failed; its error matters more.
+        }
+      }
+      this.#emit({
+        kind: "error",
+        path: this.#target.artifactPath,
+        trigger: this.#trigger,
+        error: failure,
+      });
+      throw failure;
+    } finally {
+      await this.#stop();
+    }
+  }
+
+  async #loop(): Promise<unknown> {
+    const { clock, pollIntervalMs } = this.#options;
+    this.#nextPollAt = performance.now();
+    while (true) {
+      this.#throwIfAborted();
+      const now = performance.now();
+      const isPoll = now >= this.#nextPollAt;
+      if (isPoll) this.#nextPollAt = now + pollIntervalMs;
+      const outcome = await this.#check(isPoll);
+      if (outcome !== KEEP_WAITING) return outcome;
+      this.#throwIfAborted();
+      if (clock.now().getTime() >= this.#deadline) this.#throwTimeout();
+      this.#armTimer();
+      await this.#wake.wait();
+      this.#trigger = this.#woken ?? "poll";
+      this.#woken = undefined;
+    }
+  }
+
+  /** Wakes the loop, remembering the first reason (an abort overrides). */
+  #wakeFor(reason: CheckTrigger): void {
+    if (this.#woken === undefined || reason === "abort") this.#woken = reason;
+    this.#wake.notify();
+  }
+
+  /** One check: the signal for a responder error, then the artifact. */
+  async #check(isPoll: boolean): Promise<unknown> {
+    const { artifactPath, dispatchId } = this.#target;
+    const responderError = await this.#readResponderError();
+    if (responderError !== undefined) {
+      this.#finished = true;
+      const { caseId, step } = this.#target.context;
+      throw new DispatchError(
+        "responder",
+        `Responder reported an error for ${caseId} ${step} (dispatch ${dispatchId}): ${responderError}`,
+      );
+    }
+    let text: string;
+    try {
+      text = await Deno.readTextFile(artifactPath);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        throw this.#ioError("read artifact", artifactPath, error);
+      }
+      this.#staleStreak = 0;
+      this.#lastStaleText = undefined;
+      this.#unsettled = undefined;
+      return KEEP_WAITING;
+    }
+    const parsed = parseWrapper(text);
+    const foundId = parsed.ok ? parsed.wrapper.dispatch_id : parsed.dispatchId;
+    if (foundId !== undefined && foundId !== dispatchId) {
+      this.#unsettled = undefined;
+      this.#rejectStale(text, foundId, isPoll);
+      return KEEP_WAITING;
+    }
+    if (!parsed.ok) {
+      this.#checkSettled(text, parsed);
+      return KEEP_WAITING;
+    }
+    return await this.#accept(parsed.wrapper.data);
+  }
+
+  /** The `error` text of the signal when the agent reported an error for this dispatch. */
+  async #readResponderError(): Promise<string | undefined> {
+    const { signalPath, dispatchId } = this.#target;
+    let text: string;
+    try {
+      text = await Deno.readTextFile(signalPath);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw this.#ioError("read signal", signalPath, error);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== "object" || value === null) return undefined;
+    // Read leniently: an agent's error signal may lack keys we always write.
+    const signal = value as Record<string, unknown>;
+    if (signal.dispatch_id !== dispatchId || signal.status !== "error") {
+      return undefined;
+    }
+    return typeof signal.error === "string" && signal.error !== ""
+      ? signal.error
+      : "no error text given";
+  }
+
+  #rejectStale(text: string, foundId: number, isPoll: boolean): void {
+    // An unchanged stale artifact counts once per poll, so a burst of watch
+    // events cannot use up the tolerance.
+    if (!isPoll && text === this.#lastStaleText) return;
+    this.#lastStaleText = text;
+    this.#staleStreak += 1;
+    const { artifactPath, dispatchId } = this.#target;
+    this.#emit({
+      kind: "stale",
+      path: artifactPath,
+      trigger: this.#trigger,
+      foundId,
+      streak: this.#staleStreak,
+    });
+    if (this.#staleStreak >= this.#options.maxStaleRejects) {
+      throw new DispatchError(
+        "stale",
+        `Cannot accept artifact '${artifactPath}': expected dispatch_id ${dispatchId}, found stale dispatch_id ${foundId} (${this.#staleStreak} stale artifacts in a row)`,
+      );
+    }
+  }
+
+  #checkSettled(
+    text: string,
+    parsed: Extract<ReturnType<typeof parseWrapper>, { ok: false }>,
+  ): void {
+    const now = this.#options.clock.now().getTime();
+    const { artifactPath } = this.#target;
+    if (this.#unsettled?.text !== text) {
+      this.#unsettled = { text, since: now };
+      this.#emit({
+        kind: "unsettled",
+        path: artifactPath,
+        trigger: this.#trigger,
+        problem: parsed.message,
+      });
+      return;
+    }
+    const { settleMs } = this.#options;
+    if (now - this.#unsettled.since < settleMs) return;
+    if (parsed.problem === "invalid-json") {
+      throw new DispatchError(
+        "invalid-json",
+        `Cannot accept artifact '${artifactPath}': invalid JSON did not settle within ${settleMs} ms`,
+        { cause: parsed.cause },
+      );
+    }
+    throw new DispatchError(
+      "invalid-artifact",
+      `Cannot accept artifact '${artifactPath}': ${parsed.message}`,
+    );
+  }
+
+  async #accept(data: unknown): Promise<unknown> {
+    await this.#writeSignal("processing");
+    const { context, artifactPath, dispatchId } = this.#target;
+    try {
+      context.validate?.(data);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#signalError = message;
+      throw new DispatchError(
+        "invalid-artifact",
+        `Artifact '${artifactPath}' for ${context.caseId} ${context.step} (dispatch ${dispatchId}) failed validation: ${message}`,
+        { cause: error },
+      );
+    }
+    await this.#writeSignal("done");
+    this.#emit({
+      kind: "accepted",
+      path: artifactPath,
+      trigger: this.#trigger,
+    });
+    return data;
+  }
+
+  #throwIfAborted(): void {
+    const { signal, caseId, step } = this.#target.context;
+    if (!signal?.aborted) return;
+    this.#signalError = "dispatch aborted";
+    throw new DispatchError(
+      "aborted",
+      `Dispatch ${this.#target.dispatchId} for ${caseId} ${step} was aborted`,
+      { cause: signal.reason },
+    );
+  }
+
+  #throwTimeout(): never {
+    const { timeoutMs } = this.#options;
+    const { artifactPath, dispatchId, context } = this.#target;
+    this.#signalError =
+      `timed out after ${timeoutMs} ms waiting for ${artifactPath}`;
+    throw new DispatchError(
+      "timeout",
+      `Dispatch ${dispatchId} for ${context.caseId} ${context.step} timed out after ${timeoutMs} ms waiting for artifact '${artifactPath}'`,
+    );
+  }
+
+  /** Wakes the loop at the next poll, the deadline, or the settle time. */
+  #armTimer(): void {
+    const { clock, settleMs } = this.#options;
+    clearTimeout(this.#timer);
+    const now = clock.now().getTime();
+    const settleAt = this.#unsettled
+      ? this.#unsettled.since + settleMs
+      : Infinity;
+    let reason: CheckTrigger = "poll";
+    let delay = this.#nextPollAt - performance.now();
+    if (this.#deadline - now < delay) {
+      reason = "deadline";
+      delay = this.#deadline - now;
+    }
+    if (settleAt - now < delay) {
+      reason = "settle";
+      delay = settleAt - now;
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#wakeFor(reason);
+    }, Math.min(Math.max(0, Math.ceil(delay)), MAX_TIMER_MS));
+  }
+
+  async #consume(handle: WatchHandle): Promise<void> {
+    let failure: { error: unknown } | undefined;
+    try {
+      for await (const event of handle) {
+        if (this.#stopped) return;
+        if (event.kind === "error") {
+          failure = { error: event.error };
+          break;
+        }
+        this.#wakeFor("watch");
+      }
+    } catch (error) {
+      failure = { error };
+    }
+    handle.close();
+    if (this.#stopped) return;
+    this.#emitFallback(
+      failure ? failure.error : new Error("The directory watch ended"),
+    );
+    // Check at once; the poll carries on.
+    this.#wakeFor("watch");
+  }
+
+  async #stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#target.context.signal?.removeEventListener("abort", this.#onAbort);
+    this.#handle?.close();
+    await this.#consumer;
+  }
+
+  async #writeSignal(status: SignalStatus): Promise<void>;
+  async #writeSignal(status: "error", error: string): Promise<void>;
+  async #writeSignal(status: SignalStatus, error?: string): Promise<void> {
+    const { context, dispatchId, promptPath, artifactPath, signalPath } =
+      this.#target;
+    try {
+      await writeSignal(signalPath, {
+        status,
+        dispatch_id: dispatchId,
+        case_id: context.caseId,
+        step: context.step,
+        prompt_path: promptPath,
+        artifact_path: artifactPath,
+        timestamp: formatTimestamp(this.#options.clock.now()),
+        ...(error ? { error } : {}),
+      });
+    } catch (cause) {
+      throw this.#ioError("write signal", signalPath, cause);
+    }
+    if (status === "done" || status === "error") this.#finished = true;
+    this.#emit({ kind: "signal", path: signalPath, status });
+  }
+
+  #ioError(action: string, path: string, cause: unknown): DispatchError {
+    const { context, dispatchId } = this.#target;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    return new DispatchError(
+      "io",
+      `Cannot ${action} '${path}' for ${context.caseId} ${context.step} (dispatch ${dispatchId}): ${detail}`,
+      { cause },
+    );
+  }
+
+  #emitFallback(error: unknown): void {
+    this.#emit({ kind: "watch-fallback", path: this.#dir, error });
+  }
+
+  #emit(
+    event: DistributiveOmit<
+      FileDispatchEvent,
+      "caseId" | "step" | "dispatchId"
+    >,
+  ): void {
+    const { onEvent } = this.#options;
+    if (!onEvent) return;
+    const { context, dispatchId } = this.#target;
+    try {
+      onEvent(
+        {
+          ...event,
+          caseId: context.caseId,
+          step: context.step,
+          dispatchId,
+        } as FileDispatchEvent,
+      );
+    } catch {
+      // A listener's failure must not break the dispatch.
+    }
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
+  : never;

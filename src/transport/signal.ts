@@ -1,0 +1,228 @@
+/**
+ * The file protocol's two formats (reference §10.4): `signal.json`, which
+ * tells the agent what to answer, and the artifact wrapper
+ * `{ "dispatch_id": …, "data": … }` the agent writes back.
+ *
+ * Keys match the Go version. Unlike it, the status is one of `waiting`,
+ * `processing`, `done` or `error` (never `complete`), the paths are absolute,
+ * and every write is atomic (§12 items 25, 26).
+ *
+ * @module
+ */
+import { isAbsolute } from "node:path";
+import { z } from "zod";
+import { atomicWriteJson } from "../util/atomic_write.ts";
+import { describeIssue } from "../util/describe_issue.ts";
+
+/** File name of the signal, in the directory of the artifact. */
+export const SIGNAL_FILE = "signal.json";
+
+/** Every status a signal can have, in lifecycle order. */
+export const SIGNAL_STATUSES = [
+  "waiting",
+  "processing",
+  "done",
+  "error",
+] as const;
+
+/**
+ * Status of a signal: `waiting` for the agent, `processing` while the
+ * dispatcher checks the artifact, then `done` or `error`.
+ */
+export type SignalStatus = typeof SIGNAL_STATUSES[number];
+
+const absolutePath = z.string().refine(isAbsolute, {
+  message: "must be an absolute path",
+});
+
+/** UTC RFC 3339 with whole seconds, as written by `formatTimestamp`. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** Schema of `signal.json`. */
+export const SignalSchema = z.object({
+  status: z.enum(SIGNAL_STATUSES),
+  dispatch_id: z.int().min(0, "must be a non-negative integer"),
+  case_id: z.string(),
+  step: z.string(),
+  prompt_path: absolutePath,
+  artifact_path: absolutePath,
+  timestamp: z.string().regex(
+    TIMESTAMP,
+    "must be a UTC RFC 3339 timestamp with whole seconds",
+  ),
+  error: z.string().optional(),
+});
+
+/** Contents of `signal.json`. */
+export type Signal = z.infer<typeof SignalSchema>;
+
+/**
+ * Reads the signal at `path`.
+ *
+ * @returns the signal, or `undefined` when the file is missing or is not a
+ * valid signal.
+ * @throws {Deno.errors.PermissionDenied} and other I/O errors except
+ * `NotFound`.
+ */
+export async function readSignal(path: string): Promise<Signal | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = SignalSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * Writes `signal` to `path` atomically (temporary file, then rename), keys in
+ * protocol order, `error` omitted when empty.
+ *
+ * @throws {TypeError} when `signal` does not match {@linkcode SignalSchema},
+ * e.g. a relative path.
+ */
+export async function writeSignal(path: string, signal: Signal): Promise<void> {
+  const parsed = SignalSchema.safeParse(signal, { reportInput: true });
+  if (!parsed.success) {
+    const { path: field, problem } = describeIssue(parsed.error.issues[0]);
+    throw new TypeError(
+      `Cannot write signal '${path}': field '${field}' ${problem}`,
+    );
+  }
+  const s = parsed.data;
+  await atomicWriteJson(path, {
+    status: s.status,
+    dispatch_id: s.dispatch_id,
+    case_id: s.case_id,
+    step: s.step,
+    prompt_path: s.prompt_path,
+    artifact_path: s.artifact_path,
+    timestamp: s.timestamp,
+    ...(s.error ? { error: s.error } : {}),
+  });
+}
+
+/** Schema of the artifact wrapper; `data` must be present and not `null`. */
+export const ArtifactWrapperSchema = z.object({
+  dispatch_id: z.int(),
+  data: z.unknown().refine((value) => value !== undefined && value !== null),
+});
+
+/** The artifact wrapper: the dispatch it answers and the step payload. */
+export interface ArtifactWrapper {
+  /** The `dispatch_id` of the signal this artifact answers. */
+  readonly dispatch_id: number;
+  /** The step payload (never `null`). */
+  readonly data: unknown;
+}
+
+/** What is wrong with an artifact that is not a valid wrapper. */
+export type WrapperProblem =
+  | "invalid-json"
+  | "not-object"
+  | "dispatch-id"
+  | "data";
+
+/** Result of {@linkcode parseWrapper}. */
+export type WrapperParseResult =
+  | { readonly ok: true; readonly wrapper: ArtifactWrapper }
+  | {
+    readonly ok: false;
+    /** Which check failed. */
+    readonly problem: WrapperProblem;
+    /** What is wrong, e.g. `field 'data' must not be null`. */
+    readonly message: string;
+    /** The wrapper's `dispatch_id`, when it is a valid integer. */
+    readonly dispatchId?: number;
+    /** The underlying error (the `SyntaxError` of invalid JSON). */
+    readonly cause?: unknown;
+  };
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+/**
+ * Parses the text of an artifact as a wrapper, telling apart invalid JSON, a
+ * value that is not an object, a missing or non-integer `dispatch_id`, and a
+ * missing or `null` `data`.
+ *
+ * @example
+ * ```ts
+ * const result = parseWrapper('{"dispatch_id": 7, "data": null}');
+ * // { ok: false, problem: "data", dispatchId: 7,
+ * //   message: "field 'data' must not be null; expected the step payload" }
+ * ```
+ */
+export function parseWrapper(text: string): WrapperParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return {
+      ok: false,
+      problem: "invalid-json",
+      message: `invalid JSON: ${(error as Error).message}`,
+      cause: error,
+    };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {
+      ok: false,
+      problem: "not-object",
+      message: `expected a JSON object with 'dispatch_id' and 'data', found ${
+        describeValue(value)
+      }`,
+    };
+  }
+  const record = value as Record<string, unknown>;
+  const id = record.dispatch_id;
+  if (!("dispatch_id" in record)) {
+    return {
+      ok: false,
+      problem: "dispatch-id",
+      message: "field 'dispatch_id' is missing; expected an integer",
+    };
+  }
+  if (!Number.isSafeInteger(id)) {
+    return {
+      ok: false,
+      problem: "dispatch-id",
+      message: `field 'dispatch_id' must be an integer, found ${
+        JSON.stringify(id)
+      }`,
+    };
+  }
+  const dispatchId = id as number;
+  if (!("data" in record)) {
+    return {
+      ok: false,
+      problem: "data",
+      message: "field 'data' is missing; expected the step payload",
+      dispatchId,
+    };
+  }
+  const parsed = ArtifactWrapperSchema.safeParse(record);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problem: "data",
+      message: "field 'data' must not be null; expected the step payload",
+      dispatchId,
+    };
+  }
+  return {
+    ok: true,
+    wrapper: { dispatch_id: parsed.data.dispatch_id, data: parsed.data.data },
+  };
+}
