@@ -28,6 +28,8 @@ export async function measureDispatchLatency(
   },
 ): Promise<LatencyResult> {
   const root = await Deno.makeTempDir({ prefix: "asterisk-bench-" });
+  // Case directories exist before the agent starts watching, as in a run.
+  for (let i = 0; i < 8; i++) await Deno.mkdir(join(root, String(i)));
   const worker = new Worker(
     new URL("./bench_agent_worker.ts", import.meta.url),
     { type: "module" },

@@ -11,6 +11,7 @@ import type { ModelAdapter, StepAnswer, StepRequest } from "./model_adapter.ts";
 import { buildPromptView } from "./prompt/prompt_view.ts";
 import { type PromptTemplates, renderPrompt } from "./prompt/render_prompt.ts";
 import {
+  type ArtifactSource,
   parseArtifact,
   type StepArtifact,
 } from "../pipeline/artifact_schemas.ts";
@@ -18,7 +19,8 @@ import type { LoopCounts } from "../pipeline/heuristics.ts";
 import { stepFiles } from "../pipeline/step.ts";
 import type { RepoConfig } from "../scenario/scenario_schema.ts";
 import type { Store } from "../store/store.ts";
-import type { Dispatcher } from "../transport/dispatcher.ts";
+import { isBatchDispatcher } from "../transport/batch_dispatcher.ts";
+import type { DispatchContext, Dispatcher } from "../transport/dispatcher.ts";
 import { atomicWriteTextFile } from "../util/atomic_write.ts";
 
 /** What the adapter may know about a case besides the store. */
@@ -65,39 +67,44 @@ export interface AgentAdapterOptions {
 /** Creates the agent adapter. */
 export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
   const fieldPrefix = options.fieldPrefix ?? "data";
-  return {
-    name: options.name ?? "agent",
-    async answer(request: StepRequest): Promise<StepAnswer> {
-      const view = options.caseView(request.caseId);
-      if (view === undefined) {
-        throw new RangeError(
-          `Cannot prompt for case '${request.caseId}': the run has no such case`,
-        );
-      }
-      const attempt =
-        view.artifacts.filter((a) => a.step === request.step).length;
-      const files = stepFiles(request.step, attempt);
-      const promptPath = join(request.caseDir, files.prompt);
-      const artifactPath = join(request.caseDir, files.artifact);
-      const promptView = await buildPromptView({
-        store: options.store,
-        step: request.step,
-        storeCaseId: request.storeCaseId,
-        versionLabel: view.version,
-        jobName: view.job,
-        workspace: options.workspace,
-        artifacts: view.artifacts,
-        investigateLoops: view.loops.investigate,
-        artifactPath,
-        promptPath,
-        caseVersions: options.caseVersions,
-      });
-      await atomicWriteTextFile(
-        promptPath,
-        renderPrompt(options.templates, request.step, promptView),
+  const dispatcher = options.dispatcher;
+
+  /** Writes the request's prompt; returns its dispatch context and source. */
+  async function prepare(
+    request: StepRequest,
+  ): Promise<{ context: DispatchContext; source: ArtifactSource }> {
+    const view = options.caseView(request.caseId);
+    if (view === undefined) {
+      throw new RangeError(
+        `Cannot prompt for case '${request.caseId}': the run has no such case`,
       );
-      const source = { name: artifactPath, fieldPrefix };
-      const data = await options.dispatcher.dispatch({
+    }
+    const attempt = view.artifacts.filter((a) => a.step === request.step)
+      .length;
+    const files = stepFiles(request.step, attempt);
+    const promptPath = join(request.caseDir, files.prompt);
+    const artifactPath = join(request.caseDir, files.artifact);
+    const promptView = await buildPromptView({
+      store: options.store,
+      step: request.step,
+      storeCaseId: request.storeCaseId,
+      versionLabel: view.version,
+      jobName: view.job,
+      workspace: options.workspace,
+      artifacts: view.artifacts,
+      investigateLoops: view.loops.investigate,
+      artifactPath,
+      promptPath,
+      caseVersions: options.caseVersions,
+    });
+    await atomicWriteTextFile(
+      promptPath,
+      renderPrompt(options.templates, request.step, promptView),
+    );
+    const source = { name: artifactPath, fieldPrefix };
+    return {
+      source,
+      context: {
         caseId: request.caseId,
         step: request.step,
         promptPath,
@@ -106,8 +113,41 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
         validate: (payload) => {
           parseArtifact(request.step, payload, source);
         },
+      },
+    };
+  }
+
+  const adapter: ModelAdapter = {
+    name: options.name ?? "agent",
+    async answer(request: StepRequest): Promise<StepAnswer> {
+      const { context, source } = await prepare(request);
+      return { data: await dispatcher.dispatch(context), source };
+    },
+  };
+  if (!isBatchDispatcher(dispatcher)) return adapter;
+  return {
+    ...adapter,
+    async answerBatch(requests, batch) {
+      const prepared = await Promise.allSettled(requests.map(prepare));
+      const ready = prepared.flatMap((p) =>
+        p.status === "fulfilled" ? [p.value] : []
+      );
+      const dispatched = ready.length === 0 ? [] : await dispatcher
+        .dispatchBatch(ready.map((p) => p.context), {
+          phase: batch.phase,
+          briefing: await batch.briefing(),
+        });
+      let next = 0;
+      return prepared.map((p): PromiseSettledResult<StepAnswer> => {
+        if (p.status === "rejected") return p;
+        const result = dispatched[next++];
+        return result.status === "fulfilled"
+          ? {
+            status: "fulfilled",
+            value: { data: result.value, source: p.value.source },
+          }
+          : result;
       });
-      return { data, source };
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { PipelineStep } from "../pipeline/step.ts";
 import type { ArtifactSource } from "../pipeline/artifact_schemas.ts";
+import type { BatchPhase } from "../transport/batch_dispatcher.ts";
 
 /** One question to an adapter: a step of a case. */
 export interface StepRequest {
@@ -28,10 +29,27 @@ export interface StepAnswer {
   readonly source: ArtifactSource;
 }
 
+/** What a batch of requests shares. */
+export interface BatchRequestOptions {
+  /** The run phase the batch belongs to. */
+  readonly phase: BatchPhase;
+  /** Builds the batch's briefing (markdown) from the store, when wanted. */
+  readonly briefing: () => Promise<string>;
+}
+
 /** Produces the artifact for each (case, step). */
 export interface ModelAdapter {
   /** Adapter name as shown in the report (`stub`, `agent`). */
   readonly name: string;
   /** Answers one step. */
   answer(request: StepRequest): Promise<StepAnswer>;
+  /**
+   * Answers several steps at once (a batch transport). Results come back in
+   * input order, each an answer or that request's error. Adapters without it
+   * are asked one request at a time, concurrently.
+   */
+  answerBatch?(
+    requests: readonly StepRequest[],
+    options: BatchRequestOptions,
+  ): Promise<PromiseSettledResult<StepAnswer>[]>;
 }

@@ -1,11 +1,15 @@
 /**
  * Assembles the adapter of one run from the `calibrate` flags: the in-process
- * stub, or the agent adapter over a stdin or file dispatcher wrapped in token
- * tracking.
+ * stub, or the agent adapter over a stdin, file or batch-file dispatcher whose
+ * every single dispatch is token-tracked and gated by the token budget.
  *
  * @module
  */
-import type { CalibrateFlags, Transport } from "./calibrate_options.ts";
+import {
+  type CalibrateFlags,
+  tokenBudgetOf,
+  type Transport,
+} from "./calibrate_options.ts";
 import type { Terminal } from "./terminal.ts";
 import { createAgentAdapter } from "../adapter/agent_adapter.ts";
 import type { PromptTemplates } from "../adapter/prompt/render_prompt.ts";
@@ -16,10 +20,12 @@ import type { Scenario } from "../scenario/scenario_schema.ts";
 import { TokenTracker } from "../tokens/token_tracker.ts";
 import { DispatchIds } from "../transport/dispatch_ids.ts";
 import type { Dispatcher } from "../transport/dispatcher.ts";
+import { BatchFileDispatcher } from "../transport/batch_file_dispatcher.ts";
+import { FileDispatcher } from "../transport/file_dispatcher.ts";
 import {
-  FileDispatcher,
-  type FileDispatchEvent,
-} from "../transport/file_dispatcher.ts";
+  dispatchGate,
+  GatedDispatcher,
+} from "../transport/gated_dispatcher.ts";
 import { StdinDispatcher } from "../transport/stdin_dispatcher.ts";
 import { TokenTrackingDispatcher } from "../transport/token_tracking_dispatcher.ts";
 
@@ -33,21 +39,40 @@ export interface TransportSettings {
   readonly templates?: PromptTemplates;
 }
 
-function describeFileEvent(event: FileDispatchEvent): string {
-  return `dispatch: ${JSON.stringify(event)}`;
-}
-
-function dispatcherFor(settings: TransportSettings): Dispatcher {
+/**
+ * The run's dispatcher chain. Every single dispatch is recorded by token
+ * tracking and passes the token gate (`--token-budget`); for the batch
+ * transport that chain wraps each slot, not the batch.
+ */
+function dispatcherFor(
+  settings: TransportSettings,
+  context: TransportContext,
+  tokens: TokenTracker,
+): Dispatcher {
   const { flags, terminal } = settings;
-  if (settings.transport === "stdin") return new StdinDispatcher(terminal);
-  return new FileDispatcher({
+  const gate = dispatchGate(tokenBudgetOf(flags));
+  const track = (slot: Dispatcher) =>
+    new TokenTrackingDispatcher(new GatedDispatcher(slot, gate), tokens);
+  if (settings.transport === "stdin") {
+    return track(new StdinDispatcher(terminal));
+  }
+  const debug = flags.agentDebug
+    ? (event: unknown) => terminal.info(`dispatch: ${JSON.stringify(event)}`)
+    : undefined;
+  const file = {
     pollIntervalMs: flags.pollInterval,
     timeoutMs: flags.dispatchTimeout,
-    mode: flags.pollOnly ? "poll" : "watch",
+    mode: flags.pollOnly ? "poll" as const : "watch" as const,
     ids: new DispatchIds(),
-    onEvent: flags.agentDebug
-      ? (event) => terminal.info(describeFileEvent(event))
-      : undefined,
+    onEvent: debug,
+  };
+  if (settings.transport === "file") return track(new FileDispatcher(file));
+  return new BatchFileDispatcher({
+    suiteDir: context.run.layout.suiteDir(context.run.suiteId),
+    file,
+    concurrency: flags.parallel,
+    wrapSlot: track,
+    onEvent: debug,
   });
 }
 
@@ -78,7 +103,7 @@ export function buildTransport(
     caseVersions: new Map(
       run.records.map((r) => [r.storeCaseId, r.gt.version]),
     ),
-    dispatcher: new TokenTrackingDispatcher(dispatcherFor(settings), tokens),
+    dispatcher: dispatcherFor(settings, context, tokens),
     templates: settings.templates!,
     fieldPrefix: settings.transport === "stdin" ? "" : "data",
   });

@@ -95,6 +95,8 @@ export async function runCalibrateCommand(
       scenario,
       runDir: flags.runDir,
       runs: flags.runs,
+      parallel: flags.parallel,
+      batchSize: flags.batchSize,
       clean: flags.clean,
       thresholds: thresholdOverrides(flags),
       prices: {

@@ -6,6 +6,7 @@
 import { type Command, Option } from "commander";
 import {
   booleanValue,
+  delay,
   duration,
   nonNegativeInteger,
   nonNegativeNumber,
@@ -149,7 +150,7 @@ export function defineCalibrateOptions(command: Command): Command {
       new Option(
         "--responder-delay <duration>",
         "with --responder=auto: delay before each answer",
-      ).argParser(duration).default(0, "0"),
+      ).argParser(delay).default(0, "0"),
     )
     .addOption(
       new Option("--agent-debug", "log dispatcher I/O to stderr").default(
@@ -197,6 +198,11 @@ export function defineCalibrateOptions(command: Command): Command {
     );
 }
 
+/** The token budget: concurrent dispatches allowed (`--token-budget`, 0 = `--parallel`). */
+export function tokenBudgetOf(flags: CalibrateFlags): number {
+  return flags.tokenBudget > 0 ? flags.tokenBudget : flags.parallel;
+}
+
 /** Threshold overrides given on the command line. */
 export function thresholdOverrides(flags: CalibrateFlags): Partial<Thresholds> {
   return {
@@ -235,12 +241,8 @@ export function validateCalibrateFlags(flags: CalibrateFlags): void {
   const agent = flags.adapter !== "stub";
   const rules: [boolean, string][] = [
     [
-      transport === "batch-file",
-      "Cannot use --dispatch='batch-file': batch dispatch is not supported yet; expected 'stdin' or 'file'",
-    ],
-    [
-      flags.parallel > 1,
-      `Cannot use --parallel=${flags.parallel}: the parallel runner is not supported yet; expected 1`,
+      transport === "stdin" && flags.parallel > 1,
+      `Cannot use --parallel=${flags.parallel} with --dispatch=stdin: a person answers one prompt at a time; expected --parallel=1`,
     ],
     [
       !agent && transport === "stdin",

@@ -55,15 +55,24 @@ const UNITS: Record<string, number> = {
   h: 3_600_000,
 };
 
-/** Parses a duration: `500ms`, `30s`, `10m`, `1h`, or plain milliseconds. */
-export function duration(value: string): number {
+function parseDuration(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (match === null) {
     throw new InvalidArgumentError(
       "expected a duration such as '500ms', '30s' or '10m'",
     );
   }
-  const ms = Number(match[1]) * UNITS[match[2] ?? "ms"];
+  return Math.round(Number(match[1]) * UNITS[match[2] ?? "ms"]);
+}
+
+/** Parses a positive duration: `500ms`, `30s`, `10m`, `1h`, or plain milliseconds. */
+export function duration(value: string): number {
+  const ms = parseDuration(value);
   if (ms <= 0) throw new InvalidArgumentError("expected a positive duration");
-  return Math.round(ms);
+  return ms;
+}
+
+/** Parses a delay: like {@linkcode duration}, but `0` is allowed. */
+export function delay(value: string): number {
+  return parseDuration(value);
 }

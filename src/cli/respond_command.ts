@@ -7,7 +7,7 @@
 import { type Command, Option } from "commander";
 import { DEFAULT_RUN_DIR } from "./calibrate_options.ts";
 import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
-import { duration } from "./option_parsers.ts";
+import { delay, duration } from "./option_parsers.ts";
 import type { Terminal } from "./terminal.ts";
 import { startResponder } from "../responder/responder.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
@@ -39,7 +39,7 @@ export function defineRespondOptions(command: Command): Command {
     )
     .addOption(
       new Option("--delay <duration>", "delay before each answer")
-        .argParser(duration).default(0, "0"),
+        .argParser(delay).default(0, "0"),
     )
     .addOption(
       new Option("--poll-interval <duration>", "fallback sweep interval")

@@ -133,10 +133,23 @@ export async function resolvePendingReferences(
 }
 
 /**
- * Links a case to `rcaId`; when that replaces the case's own RCA, the own RCA
- * is archived and the cases linked to it move along.
+ * Resolves every pending reference whose target case has an RCA by now; the
+ * runners call it when all cases have finished. References to cases that
+ * never got an RCA stay unresolved.
  */
-async function relinkCase(
+export async function resolveAllPendingReferences(store: Store): Promise<void> {
+  const targets = new Set(
+    (await store.listPendingReferences()).map((p) => p.targetCaseId),
+  );
+  for (const target of targets) await resolvePendingReferences(store, target);
+}
+
+/**
+ * Links a case to `rcaId` (with a symptom link for the case's symptom, and
+ * resolving references that wait on the case); when that replaces the case's
+ * own RCA, the own RCA is archived and the cases linked to it move along.
+ */
+export async function relinkCase(
   store: Store,
   caseId: number,
   link: { rcaId: number; confidence: number; notes: string },

@@ -6,15 +6,20 @@
  * Discovery: a recursive `Deno.watchFs` on the run directory reacts to new or
  * rewritten `signal.json` files at once; a sweep of the directory tree every
  * `pollIntervalMs` is the fallback ground truth (and the only mechanism in
- * poll mode). A signal is answered once per `(path, dispatch_id)`.
+ * poll mode). A signal is answered once per `(path, dispatch_id)`. When the
+ * signal's suite has a batch manifest listing it, the responder first claims
+ * it (`claim.json`, see `contracts/batch-protocol.md`) and leaves it alone if
+ * another agent holds the claim.
  *
  * @module
  */
-import { basename, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { findRunRoot, runDirKnowledge } from "./run_dir_knowledge.ts";
 import { groundTruthAnswer } from "../adapter/ground_truth.ts";
 import { isPipelineStep } from "../pipeline/step.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
+import { MANIFEST_FILE, readManifest } from "../transport/batch_manifest.ts";
+import { claimSignal } from "../transport/claim.ts";
 import { findSignalFiles } from "../transport/find_signal_files.ts";
 import {
   readSignal,
@@ -74,6 +79,33 @@ export interface Responder {
   readonly answered: number;
   /** Stops watching; resolves once pending answers are written or dropped. */
   stop(): Promise<void>;
+}
+
+/** Name the responder claims signals under. */
+export const RESPONDER_AGENT = "asterisk respond";
+
+/**
+ * Claims `signal` through its suite's batch manifest when the manifest lists
+ * it (batch transport): true when this responder may answer it. A signal no
+ * manifest lists is answered signal by signal (file transport).
+ */
+async function claimThroughManifest(
+  path: string,
+  signal: Signal,
+): Promise<boolean> {
+  const signalDir = dirname(path);
+  const manifest = await readManifest(join(dirname(signalDir), MANIFEST_FILE))
+    .catch(() => undefined);
+  const entry = manifest?.signals.find((s) =>
+    s.signal_path === path &&
+    (s.dispatch_id === signal.dispatch_id || s.dispatch_id === 0)
+  );
+  if (entry === undefined) return true;
+  if (entry.status !== "pending") return false;
+  return await claimSignal(signalDir, {
+    dispatchId: signal.dispatch_id,
+    agent: RESPONDER_AGENT,
+  });
 }
 
 /**
@@ -168,7 +200,7 @@ export function startResponder(options: ResponderOptions): Responder {
     const key = `${path}:${signal.dispatch_id}`;
     if (seen.has(key)) return;
     seen.add(key);
-    schedule(path, signal);
+    if (await claimThroughManifest(path, signal)) schedule(path, signal);
   }
 
   async function sweep(): Promise<void> {

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { type ResponderEvent, startResponder } from "./responder.ts";
+import { dirname, join } from "node:path";
+import {
+  RESPONDER_AGENT,
+  type ResponderEvent,
+  startResponder,
+} from "./responder.ts";
 import { runDirKnowledge } from "./run_dir_knowledge.ts";
 import { withLinks, writeCaseState } from "../pipeline/case_state.ts";
 import { resolveThresholds } from "../pipeline/thresholds.ts";
@@ -8,6 +12,8 @@ import { type PreparedRun, prepareRun } from "../runner/calibration_run.ts";
 import { runLayout } from "../runner/run_layout.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
 import { MemoryStore } from "../store/memory_store.ts";
+import { MANIFEST_FILE, writeManifest } from "../transport/batch_manifest.ts";
+import { CLAIM_FILE, claimSignal, readClaim } from "../transport/claim.ts";
 import { readSignal, type Signal, writeSignal } from "../transport/signal.ts";
 import { systemClock } from "../util/clock.ts";
 
@@ -185,6 +191,65 @@ Deno.test("responder reports a scenario mismatch in the signal", async () => {
       written?.error,
       "Responder answers scenario 'other-scenario' but the run is 'ptp-mock'",
     );
+  } finally {
+    await responder.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("responder claims through the batch manifest and leaves others' claims alone", async () => {
+  const dir = await Deno.makeTempDir();
+  const events = eventQueue();
+  const responder = startResponder({
+    runDir: dir,
+    scenario,
+    pollIntervalMs: 10,
+    mode: "poll",
+    onEvent: events.push,
+  });
+  try {
+    const run = await preparedRun(dir);
+    const mine = signalFor(run, "C1", "F0_RECALL", 11);
+    const theirs = signalFor(run, "C2", "F0_RECALL", 12);
+    const entry = (s: { path: string; signal: Signal }) => ({
+      case_id: s.signal.case_id,
+      step: s.signal.step,
+      signal_path: s.path,
+      artifact_path: s.signal.artifact_path,
+      dispatch_id: s.signal.dispatch_id,
+      status: "pending" as const,
+    });
+    const now = "2026-11-23T00:00:00Z";
+    await writeManifest(join(dir, "1", MANIFEST_FILE), {
+      batch_id: 1,
+      status: "pending",
+      phase: "triage",
+      created_at: now,
+      updated_at: now,
+      total: 2,
+      completed: 0,
+      briefing_path: "",
+      signals: [entry(mine), entry(theirs)],
+    });
+    assert.equal(
+      await claimSignal(dirname(theirs.path), {
+        dispatchId: 12,
+        agent: "another agent",
+      }),
+      true,
+    );
+    await writeSignal(theirs.path, theirs.signal);
+    await writeSignal(mine.path, mine.signal);
+    const event = await events.next();
+    assert.equal(event.type, "answered");
+    assert.equal((event as { caseId: string }).caseId, "C1");
+    const claim = await readClaim(join(dirname(mine.path), CLAIM_FILE));
+    assert.equal(claim?.agent, RESPONDER_AGENT);
+    assert.equal(claim?.dispatch_id, 11);
+    // The other agent's signal stays unanswered.
+    await responder.stop();
+    await assert.rejects(Deno.stat(theirs.signal.artifact_path));
+    assert.equal(responder.answered, 1);
   } finally {
     await responder.stop();
     await Deno.remove(dir, { recursive: true });

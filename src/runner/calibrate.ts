@@ -6,15 +6,17 @@
  */
 import { join } from "node:path";
 import { buildCaseResult } from "./build_case_result.ts";
-import { type PreparedRun, prepareRun } from "./calibration_run.ts";
+import { type PreparedRun, prepareRun, syncLinks } from "./calibration_run.ts";
 import { prepareRunDirectory } from "./prepare_run_directory.ts";
 import type { RunObserver } from "./run_event.ts";
 import { runLayout } from "./run_layout.ts";
+import { runParallel } from "./parallel_runner.ts";
 import { runSerial } from "./serial_runner.ts";
 import type { ModelAdapter } from "../adapter/model_adapter.ts";
 import { aggregateRuns } from "../metrics/aggregate_runs.ts";
 import { computeMetrics } from "../metrics/compute_metrics.ts";
 import type { MetricSet } from "../metrics/metric.ts";
+import { resolveAllPendingReferences } from "../pipeline/store_effects.ts";
 import { resolveThresholds, type Thresholds } from "../pipeline/thresholds.ts";
 import type { CalibrationReport } from "../report/calibration_report.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
@@ -62,6 +64,19 @@ export interface CalibrateOptions {
    */
   readonly runs?: number;
   /**
+   * Parallel slots: 1 runs cases one by one (serial runner); more runs them in
+   * waves of `batchSize` (parallel runner).
+   *
+   * @default {1}
+   */
+  readonly parallel?: number;
+  /**
+   * Steps per wave of the parallel runner (signals per batch manifest).
+   *
+   * @default {4}
+   */
+  readonly batchSize?: number;
+  /**
    * Replace an earlier run found in `runDir`.
    *
    * @default {true}
@@ -103,10 +118,19 @@ export async function calibrate(
   options: CalibrateOptions,
 ): Promise<CalibrationOutcome> {
   const runs = options.runs ?? 1;
-  if (!Number.isInteger(runs) || runs < 1) {
-    throw new RangeError(
-      `Cannot calibrate with runs = ${runs}: expected a positive integer`,
-    );
+  const parallel = options.parallel ?? 1;
+  const batchSize = options.batchSize ?? 4;
+  for (
+    const [name, value] of [["runs", runs], ["parallel", parallel], [
+      "batchSize",
+      batchSize,
+    ]] as const
+  ) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new RangeError(
+        `Cannot calibrate with ${name} = ${value}: expected a positive integer`,
+      );
+    }
   }
   const thresholds = resolveThresholds(options.thresholds);
   const clock = options.clock ?? systemClock;
@@ -148,7 +172,13 @@ export async function calibrate(
       cases: run.records.length,
       runDir: layout.root,
     });
-    await runSerial(run);
+    if (parallel > 1) {
+      await runParallel(run, { batchSize, concurrency: parallel });
+    } else {
+      await runSerial(run);
+    }
+    await resolveAllPendingReferences(run.store);
+    await syncLinks(run);
     const summary = transport.tokens?.summary(prices);
     const results: CaseResult[] = [];
     for (const record of run.records) {

@@ -16,7 +16,6 @@ import type { StepArtifact } from "../pipeline/artifact_schemas.ts";
 import {
   type CaseState,
   createCaseState,
-  pathOf,
   withError,
   withLinks,
   writeCaseState,
@@ -210,39 +209,4 @@ export async function applyAnswer(
     ruleId: outcome.decision.ruleId,
     next: outcome.decision.next,
   });
-}
-
-/**
- * Asks the adapter for the current step of `record` and applies the answer.
- * Step-limit overruns and adapter or artifact errors mark the case failed;
- * an abort propagates.
- */
-export async function runOneStep(
-  run: CalibrationRun,
-  record: CaseRecord,
-): Promise<void> {
-  const step = record.state.current_step;
-  if (!isPipelineStep(step) || isFinished(record)) return;
-  if (pathOf(record.state).length >= MAX_STEPS_PER_CASE) {
-    await failCase(
-      record,
-      new Error(
-        `Case ${record.gt.id} exceeded ${MAX_STEPS_PER_CASE} steps; expected the pipeline to reach DONE`,
-      ),
-    );
-    return;
-  }
-  try {
-    const answer = await run.adapter.answer({
-      caseId: record.gt.id,
-      storeCaseId: record.storeCaseId,
-      step,
-      caseDir: record.dir,
-      signal: run.signal,
-    });
-    await applyAnswer(run, record, answer);
-  } catch (error) {
-    if (run.signal?.aborted) throw run.signal.reason ?? error;
-    await failCase(record, error);
-  }
 }

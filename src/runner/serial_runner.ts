@@ -3,20 +3,26 @@
  *
  * @module
  */
-import {
-  type CalibrationRun,
-  isFinished,
-  runOneStep,
-} from "./calibration_run.ts";
+import { type CalibrationRun, isFinished } from "./calibration_run.ts";
+import { briefingSource } from "./run_briefing.ts";
+import { runWave } from "./run_wave.ts";
 import { pathOf } from "../pipeline/case_state.ts";
 
 /** Runs every case of `run` to completion, one after the other. */
 export async function runSerial(run: CalibrationRun): Promise<void> {
+  const briefings = briefingSource(run);
   let completed = 0;
   for (const record of run.records) {
     while (!isFinished(record)) {
-      run.signal?.throwIfAborted();
-      await runOneStep(run, record);
+      const step = record.state.current_step;
+      const phase = step === "F0_RECALL" || step === "F1_TRIAGE"
+        ? "triage"
+        : "investigation";
+      await runWave(run, [record], {
+        phase,
+        briefing: () =>
+          briefings.next({ phase, batchSize: 1, completed, clusters: [] }),
+      });
     }
     completed += 1;
     run.observe({

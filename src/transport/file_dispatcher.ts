@@ -12,6 +12,10 @@
  * stops changing; and the dispatcher reacts to directory watch events instead
  * of only polling.
  *
+ * Claims (see `claimSignal` in `claim.ts`): a leftover `claim.json` is removed
+ * before the signal is written, and a `claimed` event reports the first claim
+ * that names this dispatch.
+ *
  * @module
  */
 import { dirname, join, resolve } from "node:path";
@@ -29,6 +33,7 @@ import {
   type SignalStatus,
   writeSignal,
 } from "./signal.ts";
+import { CLAIM_FILE, readClaim } from "./claim.ts";
 import { Wake } from "../util/wake.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import { type Clock, formatTimestamp, systemClock } from "../util/clock.ts";
@@ -133,6 +138,8 @@ export type CheckTrigger =
  * - `unsettled`: the artifact exists but is not a valid wrapper (yet); sent
  *   each time its content changes (`path`: the artifact).
  * - `stale`: an artifact of another dispatch was rejected.
+ * - `claimed`: an agent claimed this dispatch (`claim.json` names its id);
+ *   sent once (`path`: the claim).
  * - `accepted`: the artifact was accepted.
  * - `watch-fallback`: the directory watch failed or could not start; the
  *   dispatch goes on polling (`path`: the directory).
@@ -153,6 +160,14 @@ export type FileDispatchEvent =
     readonly trigger: CheckTrigger;
     readonly foundId: number;
     readonly streak: number;
+  }
+  | FileDispatchEventBase & {
+    readonly kind: "claimed";
+    readonly trigger: CheckTrigger;
+    /** The claim's `agent`. */
+    readonly agent: string;
+    /** The claim's `claimed_at` (`""` when the agent gave none). */
+    readonly claimedAt: string;
   }
   | FileDispatchEventBase & {
     readonly kind: "accepted";
@@ -251,9 +266,9 @@ function resolveOptions(options: FileDispatcherOptions): ResolvedOptions {
 /**
  * Dispatches prompts to an external agent through files (reference §10.4).
  *
- * For each dispatch it takes a fresh id, removes any old artifact, starts
- * watching the artifact's directory, writes `signal.json` there with status
- * `waiting`, and then checks at once, on every watch event, and every
+ * For each dispatch it takes a fresh id, removes any old artifact and claim,
+ * starts watching the artifact's directory, writes `signal.json` there with
+ * status `waiting`, and then checks at once, on every watch event, and every
  * `pollIntervalMs`. A check fails the dispatch when the agent set the signal's
  * status to `error`, when an unparseable artifact stops changing for
  * `settleMs`, or after `maxStaleRejects` artifacts of other dispatches; it
@@ -298,15 +313,15 @@ export class FileDispatcher implements Dispatcher {
   }
 
   /**
-   * Posts `context`: removes an old artifact, starts the directory watch and
-   * writes the signal. Resolves as soon as the signal is on disk; the
+   * Posts `context`: removes an old artifact and claim, starts the directory
+   * watch and writes the signal. Resolves as soon as the signal is on disk; the
    * returned `result` carries the waiting.
    *
    * Relative paths in `context` are resolved against the working directory.
    *
    * @throws {DispatchError} with reason `aborted` when `context.signal` is
    * already aborted (nothing is written), or `io` when the directory, the old
-   * artifact or the signal cannot be handled.
+   * artifact or claim, or the signal cannot be handled.
    * @throws {Error} when a dispatch for the same signal file is in flight.
    */
   async post(context: DispatchContext): Promise<PendingDispatch> {
@@ -333,6 +348,7 @@ export class FileDispatcher implements Dispatcher {
       artifactPath,
       promptPath: resolve(context.promptPath),
       signalPath,
+      claimPath: join(dirname(artifactPath), CLAIM_FILE),
     });
     try {
       await dispatch.start();
@@ -355,6 +371,7 @@ interface DispatchTarget {
   readonly artifactPath: string;
   readonly promptPath: string;
   readonly signalPath: string;
+  readonly claimPath: string;
 }
 
 /** An artifact that is not a valid wrapper, and since when it is unchanged. */
@@ -382,6 +399,8 @@ class FileDispatch {
   #staleStreak = 0;
   #lastStaleText: string | undefined;
   #unsettled: Unsettled | undefined;
+  /** A `claimed` event was sent. */
+  #claimed = false;
   /** The signal already has its final status (or the responder's `error`). */
   #finished = false;
   /** The `error` text for the signal when the dispatch fails. */
@@ -401,7 +420,7 @@ class FileDispatch {
 
   /** Prepares the directory, starts the watch and writes the `waiting` signal. */
   async start(): Promise<void> {
-    const { artifactPath } = this.#target;
+    const { artifactPath, claimPath } = this.#target;
     try {
       await Deno.mkdir(this.#dir, { recursive: true });
     } catch (error) {
@@ -412,6 +431,13 @@ class FileDispatch {
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) {
         throw this.#ioError("remove old artifact", artifactPath, error);
+      }
+    }
+    try {
+      await Deno.remove(claimPath);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        throw this.#ioError("remove old claim", claimPath, error);
       }
     }
     if (this.#options.mode === "watch") {
@@ -489,11 +515,16 @@ class FileDispatch {
     this.#wake.notify();
   }
 
-  /** One check: the signal for a responder error, then the artifact. */
+  /**
+   * One check: the signal for a responder error, then the artifact. The
+   * claim is read after them: an agent claims before it answers, so every
+   * claim made before the answer just read is reported before that answer.
+   */
   async #check(isPoll: boolean): Promise<unknown> {
     const { artifactPath, dispatchId } = this.#target;
     const responderError = await this.#readResponderError();
     if (responderError !== undefined) {
+      await this.#checkClaim();
       this.#finished = true;
       const { caseId, step } = this.#target.context;
       throw new DispatchError(
@@ -501,13 +532,16 @@ class FileDispatch {
         `Responder reported an error for ${caseId} ${step} (dispatch ${dispatchId}): ${responderError}`,
       );
     }
-    let text: string;
+    let text: string | undefined;
     try {
       text = await Deno.readTextFile(artifactPath);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) {
         throw this.#ioError("read artifact", artifactPath, error);
       }
+    }
+    await this.#checkClaim();
+    if (text === undefined) {
       this.#staleStreak = 0;
       this.#lastStaleText = undefined;
       this.#unsettled = undefined;
@@ -525,6 +559,30 @@ class FileDispatch {
       return KEEP_WAITING;
     }
     return await this.#accept(parsed.wrapper.data);
+  }
+
+  /**
+   * Sends `claimed` the first time `claim.json` names this dispatch. Claims
+   * are advisory: an unreadable claim is ignored, never fails the dispatch.
+   */
+  async #checkClaim(): Promise<void> {
+    if (this.#claimed) return;
+    const { claimPath, dispatchId } = this.#target;
+    let claim;
+    try {
+      claim = await readClaim(claimPath);
+    } catch {
+      return;
+    }
+    if (claim?.dispatch_id !== dispatchId) return;
+    this.#claimed = true;
+    this.#emit({
+      kind: "claimed",
+      path: claimPath,
+      trigger: this.#trigger,
+      agent: claim.agent,
+      claimedAt: claim.claimed_at,
+    });
   }
 
   /** The `error` text of the signal when the agent reported an error for this dispatch. */

@@ -14,6 +14,7 @@ import {
   type FileDispatchEvent,
 } from "./file_dispatcher.ts";
 import { readSignal, type Signal, SIGNAL_FILE, writeSignal } from "./signal.ts";
+import { CLAIM_FILE, claimSignal } from "./claim.ts";
 import { Wake } from "../util/wake.ts";
 import { atomicWriteJson, atomicWriteTextFile } from "../util/atomic_write.ts";
 import type { Clock } from "../util/clock.ts";
@@ -529,6 +530,133 @@ Deno.test("each new stale artifact counts, even between polls", async () => {
       "stale",
       /found stale dispatch_id 9/,
     );
+  });
+});
+
+// --- claims ---------------------------------------------------------------------
+
+Deno.test("a claim left from an earlier dispatch is removed before the signal is written", async () => {
+  await withCase(async ({ context, dir }) => {
+    const claimPath = join(dir, CLAIM_FILE);
+    // Even one carrying the id the new dispatch will get.
+    await atomicWriteJson(claimPath, { dispatch_id: 60, agent: "old" });
+    const watch = new FakeWatch();
+    const log = new EventLog();
+    let claimAtSignal: boolean | undefined;
+    const dispatcher = manual(watch, new EventLog(), {
+      ids: new DispatchIds({ first: 60 }),
+      onEvent: (event) => {
+        log.onEvent(event);
+        if (event.kind === "signal" && event.status === "waiting") {
+          try {
+            Deno.statSync(claimPath);
+            claimAtSignal = true;
+          } catch {
+            claimAtSignal = false;
+          }
+        }
+      },
+    });
+    const pending = await dispatcher.post(context);
+    assert.equal(claimAtSignal, false);
+    await claimSignal(dir, { dispatchId: 60, agent: "new" });
+    watch.emit();
+    assert.equal((await log.waitFor("claimed")).agent, "new");
+    await respond(context.artifactPath, 60);
+    watch.emit();
+    await pending.result;
+  });
+});
+
+Deno.test("a claim naming the dispatch is reported once, before the artifact is accepted", async () => {
+  await withCase(async ({ context, artifactPath, dir }) => {
+    const watch = new FakeWatch();
+    const log = new EventLog();
+    const dispatcher = manual(watch, log, {
+      ids: new DispatchIds({ first: 70 }),
+    });
+    const pending = await dispatcher.post(context);
+    assert.equal(
+      await claimSignal(dir, {
+        dispatchId: 70,
+        agent: "subagent-2",
+        clock: { now: () => new Date("2026-02-17T10:00:05Z") },
+      }),
+      true,
+    );
+    watch.emit();
+    const claimed = await log.waitFor("claimed");
+    assert.equal(claimed.agent, "subagent-2");
+    assert.equal(claimed.claimedAt, "2026-02-17T10:00:05Z");
+    assert.equal(claimed.dispatchId, 70);
+    assert.equal(claimed.path, join(dir, CLAIM_FILE));
+    // The first check may still run when the claim appears.
+    assert.ok(["start", "watch"].includes(claimed.trigger), claimed.trigger);
+    watch.emit();
+    await tick(10);
+    await respond(artifactPath, 70);
+    watch.emit();
+    await pending.result;
+    assert.equal(log.of("claimed").length, 1);
+    const kinds = log.events.map((event) => event.kind);
+    assert.ok(kinds.indexOf("claimed") < kinds.indexOf("accepted"));
+  });
+});
+
+Deno.test("a claim and the artifact found by the same check are both reported", async () => {
+  await withCase(async ({ context, artifactPath, dir }) => {
+    const watch = new FakeWatch();
+    const log = new EventLog();
+    const dispatcher = manual(watch, log, {
+      ids: new DispatchIds({ first: 75 }),
+    });
+    const pending = await dispatcher.post(context);
+    await claimSignal(dir, { dispatchId: 75, agent: "fast" });
+    await respond(artifactPath, 75);
+    watch.emit();
+    await pending.result;
+    assert.deepEqual(
+      log.events.filter((e) => e.kind === "claimed" || e.kind === "accepted")
+        .map((e) => e.kind),
+      ["claimed", "accepted"],
+    );
+  });
+});
+
+Deno.test("a claim of another dispatch, or an unparseable one, is not reported", async () => {
+  await withCase(async ({ context, artifactPath, dir }) => {
+    const watch = new FakeWatch();
+    const log = new EventLog();
+    const dispatcher = manual(watch, log, {
+      ids: new DispatchIds({ first: 80 }),
+    });
+    const pending = await dispatcher.post(context);
+    const claimPath = join(dir, CLAIM_FILE);
+    await atomicWriteJson(claimPath, { dispatch_id: 79, agent: "late" });
+    watch.emit();
+    await tick(10);
+    await atomicWriteTextFile(claimPath, "{");
+    watch.emit();
+    await tick(10);
+    await respond(artifactPath, 80);
+    watch.emit();
+    await pending.result;
+    assert.deepEqual(log.of("claimed"), []);
+  });
+});
+
+Deno.test("post fails with 'io' when the old claim cannot be removed", async () => {
+  await withCase(async ({ context, signalPath, dir }) => {
+    const claimPath = join(dir, CLAIM_FILE);
+    await Deno.mkdir(join(claimPath, "child"), { recursive: true });
+    const watch = new FakeWatch();
+    const dispatcher = manual(watch, new EventLog());
+    await assertDispatchError(
+      dispatcher.post(context),
+      "io",
+      new RegExp(`^Cannot remove old claim '${claimPath}' for C1 F0_RECALL`),
+    );
+    await assert.rejects(Deno.stat(signalPath), Deno.errors.NotFound);
   });
 });
 

@@ -1,0 +1,381 @@
+/**
+ * The batch briefing (`briefing.md`): run-wide context shared by the parallel
+ * subagents of one batch, read from the store — known symptoms, cluster
+ * assignments, prior RCAs and common error patterns.
+ *
+ * @module
+ */
+import type { Case, Rca, Store, Symptom } from "../store/store.ts";
+import type { BatchPhase } from "../transport/batch_dispatcher.ts";
+import { errorSignature } from "./error_signature.ts";
+
+/** One cluster of the investigation phase. */
+export interface BriefingCluster {
+  /** The clustering key the members share. */
+  readonly key: string;
+  /** Label of the case investigated for the cluster, e.g. `C1 (case #1)`. */
+  readonly representative: string;
+  /** Labels of every member, the representative included. */
+  readonly members: readonly string[];
+}
+
+/** What {@linkcode generateBriefing} needs besides the store's contents. */
+export interface BriefingInput {
+  /** The store the run writes to; read, never written. */
+  readonly store: Store;
+  /** The scenario name. */
+  readonly scenario: string;
+  /** Store id of the run's investigation suite. */
+  readonly suiteId: number;
+  /** The phase the batch belongs to. */
+  readonly phase: BatchPhase;
+  /** The batch number. */
+  readonly batchId: number;
+  /** How many signals the batch holds. */
+  readonly batchSize: number;
+  /** How many cases the run has. */
+  readonly totalCases: number;
+  /** How many of them have finished their pipeline; at most `totalCases`. */
+  readonly completedCases: number;
+  /** Cluster assignments (investigation phase); in the order given. */
+  readonly clusters?: readonly BriefingCluster[];
+}
+
+/** The most signatures listed under "Common error patterns". */
+export const MAX_ERROR_PATTERNS = 10;
+
+/** Shown in a table cell that has no value. */
+const EMPTY_CELL = "—";
+
+const CLOSING = [
+  "## How to use this briefing",
+  "",
+  "Read your own signal and prompt first: they define your task. Use this briefing for",
+  "run-wide context only (recurring symptoms, components, prior RCAs) and do not copy its",
+  "conclusions without checking them against your case's evidence. All `#n` ids are store ids.",
+].join("\n");
+
+/** Compares strings by UTF-16 code units: locale-independent, deterministic. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Distinct non-empty values, sorted. */
+function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set([...values].filter((value) => value !== ""))].sort(
+    compareStrings,
+  );
+}
+
+/** Folds whitespace runs (newlines included) into one space and trims. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/gu, " ").trim();
+}
+
+/** A markdown table cell: one line, `|` escaped, `—` when empty. */
+function cell(text: string): string {
+  const line = oneLine(text).replaceAll("|", "\\|");
+  return line === "" ? EMPTY_CELL : line;
+}
+
+/** A markdown code span holding `text` whatever backticks it contains. */
+function codeSpan(text: string): string {
+  const longestRun = Math.max(
+    0,
+    ...(text.match(/`+/g) ?? []).map((run) => run.length),
+  );
+  const fence = "`".repeat(longestRun + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** A markdown table; `rows` are raw texts, escaped here. */
+function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+  return [
+    line(headers),
+    line(headers.map(() => "---")),
+    ...rows.map((row) => line(row.map(cell))),
+  ].join("\n");
+}
+
+function caseIds(ids: Iterable<number>): string {
+  return [...ids].sort((a, b) => a - b).map((id) => `#${id}`).join(", ");
+}
+
+function rcaIds(ids: Iterable<number>): string {
+  return [...ids].sort((a, b) => a - b).map((id) => `RCA #${id}`).join(", ");
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function requireCount(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(
+      `Cannot generate the briefing: ${name} is ${value}; expected an integer ≥ 0`,
+    );
+  }
+}
+
+/** The store contents the sections are built from. */
+interface Snapshot {
+  readonly symptoms: readonly Readonly<Symptom>[];
+  readonly cases: readonly Case[];
+  /** RCAs that are not archived, by id. */
+  readonly liveRcas: ReadonlyMap<number, Rca>;
+  /** Ids of the live RCAs related to each symptom. */
+  readonly symptomRcas: ReadonlyMap<number, ReadonlySet<number>>;
+}
+
+/**
+ * Reads what the briefing shows. A symptom's RCAs are those linked to it
+ * (`getRcasForSymptom`) plus those of the cases that carry it, archived ones
+ * left out.
+ */
+async function readSnapshot(store: Store): Promise<Snapshot> {
+  const [symptoms, rcas, cases] = await Promise.all([
+    store.snapshotSymptoms(),
+    store.listRcas(),
+    store.listCases(),
+  ]);
+  const liveRcas = new Map(
+    rcas.filter((rca) => rca.status !== "archived").map((rca) => [rca.id, rca]),
+  );
+  const links = await Promise.all(
+    symptoms.map((symptom) => store.getRcasForSymptom(symptom.id)),
+  );
+  const symptomRcas = new Map<number, Set<number>>();
+  symptoms.forEach((symptom, index) => {
+    const ids = new Set(links[index].map((link) => link.rcaId));
+    for (const c of cases) {
+      if (c.symptomId === symptom.id && c.rcaId !== 0) ids.add(c.rcaId);
+    }
+    symptomRcas.set(
+      symptom.id,
+      new Set([...ids].filter((id) => liveRcas.has(id))),
+    );
+  });
+  return { symptoms, cases, liveRcas, symptomRcas };
+}
+
+function runContext(input: BriefingInput): string {
+  return [
+    `# Calibration briefing — batch ${input.batchId}`,
+    "",
+    "## Run context",
+    "",
+    `- Scenario: ${oneLine(input.scenario) || EMPTY_CELL}`,
+    `- Suite: #${input.suiteId}`,
+    `- Phase: ${input.phase}`,
+    `- Signals in this batch: ${input.batchSize}`,
+    `- Cases in the run: ${input.totalCases}`,
+    `- Completed so far: ${input.completedCases} of ${input.totalCases}`,
+  ].join("\n");
+}
+
+function knownSymptoms(snapshot: Snapshot): string | undefined {
+  if (snapshot.symptoms.length === 0) return undefined;
+  const rows = snapshot.symptoms.map((symptom) => {
+    const rcas = snapshot.symptomRcas.get(symptom.id) ?? new Set<number>();
+    // After triage a symptom has no component yet: show its RCAs' instead.
+    const component = symptom.component !== ""
+      ? symptom.component
+      : sortedUnique(
+        [...rcas].map((id) => snapshot.liveRcas.get(id)?.component ?? ""),
+      ).join(", ");
+    return [
+      `#${symptom.id}`,
+      symptom.name,
+      symptom.status,
+      String(symptom.occurrenceCount),
+      component,
+      rcaIds(rcas),
+    ];
+  });
+  return [
+    "## Known symptoms",
+    "",
+    table(
+      ["Symptom", "Name", "Status", "Occurrences", "Component", "Linked RCAs"],
+      rows,
+    ),
+  ].join("\n");
+}
+
+function clusterAssignments(
+  clusters: readonly BriefingCluster[],
+): string | undefined {
+  if (clusters.length === 0) return undefined;
+  const rows = clusters.map((cluster, index) => [
+    `K${index + 1}`,
+    cluster.representative,
+    cluster.members.join(", "),
+    cluster.key,
+  ]);
+  return [
+    "## Cluster assignments",
+    "",
+    table(["Cluster", "Representative", "Members", "Key"], rows),
+  ].join("\n");
+}
+
+function priorRcas(snapshot: Snapshot): string | undefined {
+  if (snapshot.liveRcas.size === 0) return undefined;
+  const rows = [...snapshot.liveRcas.values()].map((rca) => [
+    `RCA #${rca.id}`,
+    rca.defectType,
+    rca.component,
+    rca.status,
+    rca.title,
+    caseIds(
+      snapshot.cases.filter((c) => c.rcaId === rca.id).map((c) => c.id),
+    ),
+  ]);
+  return [
+    "## Prior RCAs",
+    "",
+    table(
+      ["RCA", "Defect type", "Component", "Status", "Title", "Cases"],
+      rows,
+    ),
+  ].join("\n");
+}
+
+/** Cases sharing one error signature. */
+interface ErrorPattern {
+  readonly signature: string;
+  readonly caseIds: number[];
+  readonly components: Set<string>;
+}
+
+function commonErrorPatterns(snapshot: Snapshot): string | undefined {
+  const symptomById = new Map(snapshot.symptoms.map((s) => [s.id, s]));
+  const patterns = new Map<string, ErrorPattern>();
+  for (const c of snapshot.cases) {
+    const signature = errorSignature(c.errorMessage);
+    if (signature === "") continue;
+    let pattern = patterns.get(signature);
+    if (pattern === undefined) {
+      pattern = { signature, caseIds: [], components: new Set() };
+      patterns.set(signature, pattern);
+    }
+    pattern.caseIds.push(c.id);
+    pattern.components.add(snapshot.liveRcas.get(c.rcaId)?.component ?? "");
+    pattern.components.add(symptomById.get(c.symptomId)?.component ?? "");
+  }
+  if (patterns.size === 0) return undefined;
+  const sorted = [...patterns.values()].sort((a, b) =>
+    b.caseIds.length - a.caseIds.length ||
+    compareStrings(a.signature, b.signature)
+  );
+  const recurring = sorted.filter((p) => p.caseIds.length >= 2).length;
+  const shown = sorted.slice(0, MAX_ERROR_PATTERNS);
+  const lines = [
+    "## Common error patterns",
+    "",
+    "Error messages of the run's cases with numbers, ids, addresses, quoted names and paths",
+    "replaced by placeholders. " +
+    (recurring === 0
+      ? "No signature recurs yet: each was seen in one case."
+      : `Recurring (2+ cases): ${recurring} of ${
+        plural(sorted.length, "signature", "signatures")
+      }, listed first.`),
+    "",
+    table(
+      ["Signature", "Count", "Cases", "Components"],
+      shown.map((p) => [
+        codeSpan(p.signature),
+        String(p.caseIds.length),
+        caseIds(p.caseIds),
+        sortedUnique(p.components).join(", "),
+      ]),
+    ),
+  ];
+  if (sorted.length > shown.length) {
+    lines.push(
+      "",
+      `${
+        plural(
+          sorted.length - shown.length,
+          "more signature",
+          "more signatures",
+        )
+      } not shown.`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/**
+ * Generates the markdown briefing of one batch from the store.
+ *
+ * Sections, in order; one with nothing to show is left out entirely:
+ * 1. `# Calibration briefing — batch {batchId}` and `## Run context` (always);
+ * 2. `## Known symptoms` ({@linkcode Store.snapshotSymptoms}): id, name,
+ *    status, occurrences, component — the symptom's own, else the components
+ *    of its live RCAs — and linked RCAs (linked to the symptom or to a case
+ *    carrying it; archived ones left out);
+ * 3. `## Cluster assignments` (`input.clusters`, labelled `K1`, `K2`, … in the
+ *    order given);
+ * 4. `## Prior RCAs`: every RCA not archived, with the cases linked to it;
+ * 5. `## Common error patterns`: the cases' error messages grouped by
+ *    {@linkcode errorSignature}, by count (descending) then signature, at most
+ *    {@linkcode MAX_ERROR_PATTERNS}; empty messages are skipped;
+ * 6. `## How to use this briefing` (always).
+ *
+ * Rows are sorted by id; table cells are single-line with `|` escaped. The
+ * text depends only on the input and the store's contents (no clock), so the
+ * same store gives the same briefing.
+ *
+ * @param input The batch, the run's counts and the store to read.
+ * @returns The briefing, ending with a newline.
+ * @throws {RangeError} When a count or id is not an integer ≥ 0, or
+ * `completedCases` exceeds `totalCases`.
+ *
+ * @example Usage
+ * ```ts
+ * import { generateBriefing } from "./generate_briefing.ts";
+ * import { MemoryStore } from "../store/memory_store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const briefing = await generateBriefing({
+ *   store: new MemoryStore(),
+ *   scenario: "ptp-mock",
+ *   suiteId: 1,
+ *   phase: "triage",
+ *   batchId: 1,
+ *   batchSize: 4,
+ *   totalCases: 12,
+ *   completedCases: 0,
+ * });
+ * assert.ok(briefing.startsWith("# Calibration briefing — batch 1\n"));
+ * assert.ok(!briefing.includes("## Known symptoms"));
+ * ```
+ */
+export async function generateBriefing(input: BriefingInput): Promise<string> {
+  requireCount("suiteId", input.suiteId);
+  requireCount("batchId", input.batchId);
+  requireCount("batchSize", input.batchSize);
+  requireCount("totalCases", input.totalCases);
+  requireCount("completedCases", input.completedCases);
+  if (input.completedCases > input.totalCases) {
+    throw new RangeError(
+      `Cannot generate the briefing: completedCases is ${input.completedCases}; expected at most totalCases (${input.totalCases})`,
+    );
+  }
+  const snapshot = await readSnapshot(input.store);
+  const sections = [
+    runContext(input),
+    knownSymptoms(snapshot),
+    clusterAssignments(input.clusters ?? []),
+    priorRcas(snapshot),
+    commonErrorPatterns(snapshot),
+    CLOSING,
+  ].filter((section) => section !== undefined);
+  return `${sections.join("\n\n")}\n`;
+}

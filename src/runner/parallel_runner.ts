@@ -1,0 +1,260 @@
+/**
+ * The parallel runner (`--parallel N`): cases advance in waves of up to
+ * `batchSize` steps, each wave dispatched at once (one batch with a manifest
+ * and a briefing on a batch transport).
+ *
+ * 1. **Triage phase**: F0 and F1 of every case, in waves, scenario order;
+ *    spare slots of a wave go to review steps of cases triage sent straight
+ *    to review (skips, resolved recall hits).
+ * 2. **Clustering** (reference §7) of the cases triage sent to investigation.
+ * 3. **Investigation phase**: everything else, in waves — F2–F4 steps first,
+ *    then review steps, scenario order within each — among the cases that
+ *    are ready:
+ *    - a cluster's representative is ready at once; its other members wait
+ *      until it is linked to an RCA (or finishes without one), so their own
+ *      correlation sees it. Each member then runs its own pipeline, which
+ *      links it to the representative's RCA (F4 duplicate) or to its own.
+ *      A member that finishes without an RCA of its own gets the
+ *      representative's RCA **propagated** as a store link (case and symptom,
+ *      noted "propagated from cluster representative");
+ *    - a case with a pending reference (a recall hit or duplicate naming a case
+ *      not yet linked to an RCA) waits until the reference resolves or its
+ *      target finishes without an RCA;
+ *    - cases sent to review by triage (skips, resolved recall hits) continue
+ *      at once.
+ *
+ * Answers within a wave are applied in input (scenario) order, so store ids
+ * do not depend on timing. Because every case runs its own pipeline, results
+ * equal the serial run's case by case: paths, defect types, components, and
+ * RCA linkage (which cases share an RCA; the RCAs' store ids may be numbered
+ * in another order).
+ *
+ * @module
+ */
+import {
+  type CalibrationRun,
+  type CaseRecord,
+  isFinished,
+  syncLinks,
+} from "./calibration_run.ts";
+import { type Cluster, clusterCases } from "./clustering.ts";
+import { briefingSource } from "./run_briefing.ts";
+import { runWave } from "./run_wave.ts";
+import { pathOf } from "../pipeline/case_state.ts";
+import type { TriageResult } from "../pipeline/artifact_schemas.ts";
+import { relinkCase } from "../pipeline/store_effects.ts";
+import type { BatchPhase } from "../transport/batch_dispatcher.ts";
+
+/** Options of {@linkcode runParallel}. */
+export interface ParallelOptions {
+  /**
+   * Steps per wave (signals per batch manifest).
+   *
+   * @default {4}
+   */
+  readonly batchSize?: number;
+  /**
+   * Requests in flight at once when the adapter has no batch support.
+   *
+   * @default {batchSize}
+   */
+  readonly concurrency?: number;
+}
+
+const TRIAGE_STEPS = new Set(["F0_RECALL", "F1_TRIAGE"]);
+const REVIEW_STEPS = new Set(["F5_REVIEW", "F6_REPORT"]);
+const INVESTIGATION_STEPS = new Set([
+  "F2_RESOLVE",
+  "F3_INVESTIGATE",
+  "F4_CORRELATE",
+]);
+
+function latestTriage(record: CaseRecord): TriageResult | undefined {
+  return record.artifacts.findLast((a) => a.step === "F1_TRIAGE")?.data as
+    | TriageResult
+    | undefined;
+}
+
+/** Runs every case of `run` to completion in waves. */
+export async function runParallel(
+  run: CalibrationRun,
+  options: ParallelOptions = {},
+): Promise<void> {
+  const batchSize = options.batchSize ?? 4;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(
+      `Cannot run in parallel with batchSize = ${batchSize}: expected a positive integer`,
+    );
+  }
+  const concurrency = options.concurrency ?? batchSize;
+  const byId = new Map(run.records.map((r) => [r.gt.id, r]));
+  const byStoreId = new Map(run.records.map((r) => [r.storeCaseId, r]));
+  const briefings = briefingSource(run);
+  const reported = new Set<string>();
+  let completed = 0;
+  let phase: BatchPhase = "triage";
+  let clusters: Cluster[] = [];
+  /** Representative of each member that still waits for it. */
+  const waitingFor = new Map<string, string>();
+  const propagated = new Set<string>();
+
+  const reportFinished = () => {
+    for (const record of run.records) {
+      if (!isFinished(record) || reported.has(record.gt.id)) continue;
+      reported.add(record.gt.id);
+      completed += 1;
+      run.observe({
+        type: "case-done",
+        caseId: record.gt.id,
+        path: pathOf(record.state),
+        completed,
+        total: run.records.length,
+        error: record.state.error,
+      });
+    }
+  };
+
+  /** Cases with an unresolved reference to a case that may still get an RCA. */
+  const parkedCases = async (): Promise<Set<string>> => {
+    const parked = new Set<string>();
+    for (const pending of await run.store.listPendingReferences()) {
+      const target = byStoreId.get(pending.targetCaseId);
+      const waiter = byStoreId.get(pending.caseId);
+      if (waiter && target && !isFinished(target)) parked.add(waiter.gt.id);
+    }
+    return parked;
+  };
+
+  /** Members released from waiting: their representative has an RCA or finished. */
+  const release = async () => {
+    for (const [member, representative] of waitingFor) {
+      const rep = byId.get(representative)!;
+      const repCase = await run.store.getCase(rep.storeCaseId);
+      if (isFinished(rep) || (repCase?.rcaId ?? 0) !== 0) {
+        waitingFor.delete(member);
+      }
+    }
+  };
+
+  /**
+   * Propagation: a member that finished without an RCA of its own takes its
+   * representative's RCA as a store link.
+   */
+  const propagate = async () => {
+    for (const cluster of clusters) {
+      const rep = byId.get(cluster.representative)!;
+      const repCase = await run.store.getCase(rep.storeCaseId);
+      if (!repCase || repCase.rcaId === 0) continue;
+      for (const member of cluster.members.slice(1)) {
+        const record = byId.get(member)!;
+        if (!isFinished(record) || propagated.has(member)) continue;
+        const memberCase = await run.store.getCase(record.storeCaseId);
+        if (!memberCase || memberCase.rcaId !== 0) continue;
+        propagated.add(member);
+        await relinkCase(run.store, record.storeCaseId, {
+          rcaId: repCase.rcaId,
+          confidence: 0,
+          notes: `propagated from cluster representative ${rep.gt.id}`,
+        });
+        run.observe({
+          type: "note",
+          caseId: member,
+          message:
+            `propagated RCA #${repCase.rcaId} of cluster representative ${rep.gt.id}`,
+        });
+      }
+    }
+    await syncLinks(run);
+  };
+
+  /**
+   * Cases ready for the next wave, in scenario order. In the triage phase
+   * these are F0/F1 steps first, then — only to fill a wave's spare slots —
+   * review steps of cases that triage sent straight to review (skips,
+   * resolved recall hits), which never take part in clustering.
+   */
+  const ready = async (): Promise<CaseRecord[]> => {
+    const parked = await parkedCases();
+    const open = run.records.filter((record) =>
+      !isFinished(record) && !parked.has(record.gt.id)
+    );
+    if (phase === "investigation") {
+      // Investigation steps first (they sit on the longest chains), then
+      // review steps; scenario order within each.
+      const free = open.filter((record) => !waitingFor.has(record.gt.id));
+      return [
+        ...free.filter((r) => INVESTIGATION_STEPS.has(r.state.current_step)),
+        ...free.filter((r) => !INVESTIGATION_STEPS.has(r.state.current_step)),
+      ];
+    }
+    const triage = open.filter((r) => TRIAGE_STEPS.has(r.state.current_step));
+    if (triage.length === 0) return [];
+    const review = open.filter((r) =>
+      REVIEW_STEPS.has(r.state.current_step) &&
+      !r.artifacts.some((a) => INVESTIGATION_STEPS.has(a.step))
+    );
+    return [...triage, ...review];
+  };
+
+  while (true) {
+    run.signal?.throwIfAborted();
+    const candidates = await ready();
+    if (candidates.length === 0) {
+      if (phase === "triage") {
+        phase = "investigation";
+        clusters = clusterCases(
+          run.records
+            .filter((r) =>
+              !isFinished(r) &&
+              (r.state.current_step === "F2_RESOLVE" ||
+                r.state.current_step === "F3_INVESTIGATE")
+            )
+            .map((r) => ({ caseId: r.gt.id, triage: latestTriage(r) })),
+        );
+        for (const cluster of clusters) {
+          for (const member of cluster.members.slice(1)) {
+            waitingFor.set(member, cluster.representative);
+          }
+        }
+        await release();
+        continue;
+      }
+      if (run.records.every(isFinished)) break;
+      // Nothing is ready but cases remain: waits that can no longer end.
+      // Release them all rather than stall (references stay unresolved).
+      waitingFor.clear();
+      const stalled = run.records.filter((r) => !isFinished(r));
+      await runWave(run, stalled.slice(0, batchSize), {
+        phase,
+        concurrency,
+        briefing: () =>
+          briefings.next({
+            phase,
+            batchSize: Math.min(batchSize, stalled.length),
+            completed,
+            clusters,
+          }),
+      });
+      reportFinished();
+      continue;
+    }
+    const wave = candidates.slice(0, batchSize);
+    await runWave(run, wave, {
+      phase,
+      concurrency,
+      briefing: () =>
+        briefings.next({
+          phase,
+          batchSize: wave.length,
+          completed,
+          clusters: phase === "investigation" ? clusters : [],
+        }),
+    });
+    reportFinished();
+    if (phase === "investigation") {
+      await release();
+      await propagate();
+    }
+  }
+  await propagate();
+}

@@ -1,0 +1,111 @@
+/**
+ * One wave: the next step of several cases, asked together and applied in
+ * input order. The serial runner runs waves of one case; the parallel runner
+ * runs waves of up to `--batch-size` cases.
+ *
+ * Answers come from the adapter's `answerBatch` when it has one (a batch
+ * transport: one manifest and briefing per wave), else from `answer` per case
+ * through a pooled map bounded by `concurrency`. Effects are applied in input
+ * order after every answer is in, so store ids do not depend on timing.
+ *
+ * @module
+ */
+import pMap from "p-map";
+import {
+  applyAnswer,
+  type CalibrationRun,
+  type CaseRecord,
+  failCase,
+  isFinished,
+  MAX_STEPS_PER_CASE,
+} from "./calibration_run.ts";
+import type { StepAnswer, StepRequest } from "../adapter/model_adapter.ts";
+import { pathOf } from "../pipeline/case_state.ts";
+import { isPipelineStep } from "../pipeline/step.ts";
+import type { BatchPhase } from "../transport/batch_dispatcher.ts";
+
+/** Options of {@linkcode runWave}. */
+export interface WaveOptions {
+  /** The run phase the wave belongs to. */
+  readonly phase: BatchPhase;
+  /** Builds the wave's briefing, for batch transports. */
+  readonly briefing: () => Promise<string>;
+  /**
+   * Requests in flight at once when the adapter has no batch support.
+   *
+   * @default {1}
+   */
+  readonly concurrency?: number;
+}
+
+function requestFor(run: CalibrationRun, record: CaseRecord): StepRequest {
+  const step = record.state.current_step;
+  if (!isPipelineStep(step)) {
+    throw new RangeError(`Case ${record.gt.id} has no step to run (${step})`);
+  }
+  return {
+    caseId: record.gt.id,
+    storeCaseId: record.storeCaseId,
+    step,
+    caseDir: record.dir,
+    signal: run.signal,
+  };
+}
+
+async function settle<T>(
+  promise: Promise<T>,
+): Promise<PromiseSettledResult<T>> {
+  try {
+    return { status: "fulfilled", value: await promise };
+  } catch (reason) {
+    return { status: "rejected", reason };
+  }
+}
+
+/**
+ * Runs the current step of each of `records`. Finished cases are skipped; a
+ * case past the step limit, or whose answer fails, is marked failed; an abort
+ * propagates.
+ */
+export async function runWave(
+  run: CalibrationRun,
+  records: readonly CaseRecord[],
+  options: WaveOptions,
+): Promise<void> {
+  const active: CaseRecord[] = [];
+  for (const record of records) {
+    if (isFinished(record)) continue;
+    if (pathOf(record.state).length >= MAX_STEPS_PER_CASE) {
+      await failCase(
+        record,
+        new Error(
+          `Case ${record.gt.id} exceeded ${MAX_STEPS_PER_CASE} steps; expected the pipeline to reach DONE`,
+        ),
+      );
+      continue;
+    }
+    active.push(record);
+  }
+  if (active.length === 0) return;
+  run.signal?.throwIfAborted();
+  const requests = active.map((record) => requestFor(run, record));
+  const adapter = run.adapter;
+  const results: PromiseSettledResult<StepAnswer>[] = adapter.answerBatch
+    ? await adapter.answerBatch(requests, {
+      phase: options.phase,
+      briefing: options.briefing,
+    })
+    : await pMap(requests, (request) => settle(adapter.answer(request)), {
+      concurrency: options.concurrency ?? 1,
+    });
+  if (run.signal?.aborted) throw run.signal.reason;
+  for (const [i, record] of active.entries()) {
+    const result = results[i];
+    try {
+      if (result.status === "rejected") throw result.reason;
+      await applyAnswer(run, record, result.value);
+    } catch (error) {
+      await failCase(record, error);
+    }
+  }
+}

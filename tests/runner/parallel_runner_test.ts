@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { createStubAdapter } from "../../src/adapter/stub_adapter.ts";
+import type { ModelAdapter } from "../../src/adapter/model_adapter.ts";
+import { allMetrics } from "../../src/metrics/metric.ts";
+import type { PipelineStep } from "../../src/pipeline/step.ts";
+import { calibrate } from "../../src/runner/calibrate.ts";
+import type { RunEvent } from "../../src/runner/run_event.ts";
+import { loadScenario } from "../../src/scenario/load_scenario.ts";
+import type { Scenario } from "../../src/scenario/scenario_schema.ts";
+import { caseOutcomes } from "../support/case_outcome.ts";
+import { withTempDir } from "../support/temp_dir.ts";
+import {
+  HAS_UPSTREAM_DATASETS,
+  UPSTREAM_DATASETS,
+  upstreamDataset,
+} from "../support/upstream_datasets.ts";
+
+function run(
+  scenario: Scenario,
+  options: { parallel?: number; batchSize?: number } = {},
+  observe?: (event: RunEvent) => void,
+) {
+  return withTempDir((dir) =>
+    calibrate({
+      scenario,
+      runDir: dir,
+      adapterName: "stub",
+      dispatchName: "in-process",
+      transport: ({ run }) => ({
+        adapter: createStubAdapter(scenario, run.knowledge),
+      }),
+      observe,
+      ...options,
+    })
+  );
+}
+
+const ptpMock = await loadScenario("ptp-mock");
+
+Deno.test("the parallel runner equals the serial run case by case on ptp-mock", async () => {
+  const serial = await run(ptpMock);
+  const notes: string[] = [];
+  const steps: string[] = [];
+  const parallel = await run(
+    ptpMock,
+    { parallel: 4, batchSize: 4 },
+    (event) => {
+      if (event.type === "note") {
+        notes.push(`${event.caseId}: ${event.message}`);
+      }
+      if (event.type === "step-done") {
+        steps.push(`${event.caseId} ${event.step}`);
+      }
+    },
+  );
+  assert.deepEqual(
+    caseOutcomes(parallel.report.case_results),
+    caseOutcomes(serial.report.case_results),
+  );
+  const metrics = allMetrics(parallel.report.metrics);
+  assert.ok(metrics.every((m) => m.pass), "20/20");
+  assert.equal(metrics.find((m) => m.id === "M5")?.detail, "8/8");
+  // Recall hits answered before their RCA existed resolved afterwards.
+  assert.ok(
+    notes.some((n) => /^C2: waiting for case 1 to be linked/.test(n)),
+    notes.join("\n"),
+  );
+  // Cluster members are investigated after their representative's RCA exists.
+  const at = (step: string) => steps.indexOf(step);
+  assert.ok(at("C10 F3_INVESTIGATE") > at("C1 F3_INVESTIGATE"));
+  assert.ok(at("C12 F3_INVESTIGATE") > at("C4 F3_INVESTIGATE"));
+  // Triage of every case comes before any investigation step.
+  const lastTriage = Math.max(
+    ...steps.flatMap((s, i) => /F0_RECALL|F1_TRIAGE/.test(s) ? [i] : []),
+  );
+  assert.ok(lastTriage < at("C1 F2_RESOLVE"));
+});
+
+Deno.test("a member that ends without an RCA gets its representative's by propagation", async () => {
+  const base = createStubAdapter(ptpMock, {
+    links: () => Promise.resolve(undefined),
+  });
+  let stub: ReturnType<typeof createStubAdapter> = base;
+  const adapter: ModelAdapter = {
+    name: "failing-member",
+    answer(request) {
+      if (request.caseId === "C10" && request.step === "F3_INVESTIGATE") {
+        return Promise.reject(new Error("agent crashed"));
+      }
+      return stub.answer(request);
+    },
+  };
+  const notes: string[] = [];
+  const { report } = await withTempDir((dir) =>
+    calibrate({
+      scenario: ptpMock,
+      runDir: dir,
+      parallel: 4,
+      adapterName: "stub",
+      dispatchName: "in-process",
+      transport: ({ run }) => {
+        stub = createStubAdapter(ptpMock, run.knowledge);
+        return { adapter };
+      },
+      observe: (event) => {
+        if (event.type === "note") {
+          notes.push(`${event.caseId}: ${event.message}`);
+        }
+      },
+    })
+  );
+  const byId = new Map(report.case_results.map((c) => [c.case_id, c]));
+  assert.match(byId.get("C10")!.error ?? "", /F3_INVESTIGATE: agent crashed/);
+  assert.equal(byId.get("C10")!.actual_rca_id, byId.get("C1")!.actual_rca_id);
+  assert.equal(byId.get("C10")!.actual_defect_type, "pb001");
+  assert.ok(
+    notes.some((n) =>
+      /^C10: propagated RCA #\d+ of cluster representative C1$/.test(n)
+    ),
+    notes.join("\n"),
+  );
+});
+
+Deno.test("any batch size and parallelism gives the serial outcome", async () => {
+  const serial = caseOutcomes((await run(ptpMock)).report.case_results);
+  for (const parallel of [2, 3, 4]) {
+    for (const batchSize of [1, 2, 3, 5, 12]) {
+      const result = await run(ptpMock, { parallel, batchSize });
+      assert.deepEqual(
+        caseOutcomes(result.report.case_results),
+        serial,
+        `parallel ${parallel}, batch size ${batchSize}`,
+      );
+    }
+  }
+});
+
+Deno.test("parallel reports are deterministic", async () => {
+  const first = await run(ptpMock, { parallel: 4 });
+  const second = await run(ptpMock, { parallel: 4 });
+  assert.deepEqual(first.report, second.report);
+});
+
+for (const name of UPSTREAM_DATASETS) {
+  Deno.test({
+    name: `parallel equals serial on the Go dataset '${name}'`,
+    ignore: !HAS_UPSTREAM_DATASETS,
+    async fn() {
+      const scenario = await loadScenario(upstreamDataset(name));
+      const serial = await run(scenario);
+      const parallel = await run(scenario, { parallel: 4, batchSize: 4 });
+      assert.deepEqual(
+        caseOutcomes(parallel.report.case_results),
+        caseOutcomes(serial.report.case_results),
+      );
+    },
+  });
+}
+
+Deno.test("references that wait on each other never deadlock", async () => {
+  const scenario = structuredClone(ptpMock);
+  scenario.cases = scenario.cases.slice(0, 2);
+  // An adapter whose recall for C1 and C2 names the other case.
+  const adapter: ModelAdapter = {
+    name: "cyclic",
+    answer(request) {
+      const other = request.storeCaseId === 1 ? 2 : 1;
+      const answers: Partial<Record<PipelineStep, unknown>> = {
+        F0_RECALL: { match: true, confidence: 0.95, same_as_case_id: other },
+        F5_REVIEW: { decision: "approve" },
+        F6_REPORT: {},
+      };
+      return Promise.resolve({
+        data: answers[request.step],
+        source: { name: "cyclic" },
+      });
+    },
+  };
+  const { report } = await withTempDir((dir) =>
+    calibrate({
+      scenario,
+      runDir: dir,
+      parallel: 2,
+      adapterName: "cyclic",
+      dispatchName: "in-process",
+      transport: () => ({ adapter }),
+    })
+  );
+  assert.deepEqual(
+    report.case_results.map((c) => c.actual_path.join(" ")),
+    ["F0 F5 F6", "F0 F5 F6"],
+  );
+  assert.ok(report.case_results.every((c) => c.error === undefined));
+});
