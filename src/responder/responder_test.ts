@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import {
+  type Responder,
   RESPONDER_AGENT,
   type ResponderEvent,
+  type ResponderOptions,
   startResponder,
 } from "./responder.ts";
 import { runDirKnowledge } from "./run_dir_knowledge.ts";
@@ -68,49 +70,64 @@ function eventQueue() {
   };
 }
 
-for (const mode of ["watch", "poll"] as const) {
-  Deno.test(`responder answers a waiting signal from ground truth (${mode})`, async () => {
-    const dir = await Deno.makeTempDir();
-    const events = eventQueue();
-    const responder = startResponder({
-      runDir: dir,
-      scenario,
-      mode,
-      pollIntervalMs: mode === "watch" ? 60_000 : 20,
-      onEvent: events.push,
-    });
-    try {
-      const run = await preparedRun(dir);
-      const { path, signal } = signalFor(run, "C8", "F1_TRIAGE", 41);
-      await writeSignal(path, signal);
-      const event = await events.next();
-      assert.equal(event.type, "answered");
-      const artifact = JSON.parse(
-        await Deno.readTextFile(signal.artifact_path),
-      );
-      assert.equal(artifact.dispatch_id, 41);
-      assert.equal(artifact.data.symptom_category, "infra");
-      assert.equal(artifact.data.skip_investigation, true);
-      assert.equal(responder.answered, 1);
-    } finally {
-      await responder.stop();
-      await Deno.remove(dir, { recursive: true });
-    }
-  });
+/** What a responder test works with. */
+interface ResponderFixture {
+  readonly dir: string;
+  readonly run: PreparedRun;
+  readonly responder: Responder;
+  readonly next: () => Promise<ResponderEvent>;
 }
 
-Deno.test("responder resolves store ids from the run's state files", async () => {
+/** Runs `fn` with a prepared ptp-mock run and a responder watching it. */
+async function withResponder(
+  options: Partial<ResponderOptions>,
+  fn: (fixture: ResponderFixture) => Promise<void>,
+): Promise<void> {
   const dir = await Deno.makeTempDir();
   const events = eventQueue();
   const responder = startResponder({
     runDir: dir,
     scenario,
-    pollIntervalMs: 20,
+    pollIntervalMs: 10,
     mode: "poll",
     onEvent: events.push,
+    ...options,
   });
   try {
-    const run = await preparedRun(dir);
+    await fn({
+      dir,
+      run: await preparedRun(dir),
+      responder,
+      next: events.next,
+    });
+  } finally {
+    await responder.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+for (const mode of ["watch", "poll"] as const) {
+  Deno.test(`responder answers a waiting signal from ground truth (${mode})`, async () => {
+    await withResponder(
+      { mode, pollIntervalMs: mode === "watch" ? 60_000 : 20 },
+      async ({ run, responder, next }) => {
+        const { path, signal } = signalFor(run, "C8", "F1_TRIAGE", 41);
+        await writeSignal(path, signal);
+        assert.equal((await next()).type, "answered");
+        const artifact = JSON.parse(
+          await Deno.readTextFile(signal.artifact_path),
+        );
+        assert.equal(artifact.dispatch_id, 41);
+        assert.equal(artifact.data.symptom_category, "infra");
+        assert.equal(artifact.data.skip_investigation, true);
+        assert.equal(responder.answered, 1);
+      },
+    );
+  });
+}
+
+Deno.test("responder resolves store ids from the run's state files", async () => {
+  await withResponder({}, async ({ dir, run, next }) => {
     const c1 = run.records[0];
     await writeCaseState(
       c1.dir,
@@ -124,91 +141,53 @@ Deno.test("responder resolves store ids from the run's state files", async () =>
     });
     const { path, signal } = signalFor(run, "C2", "F0_RECALL", 5);
     await writeSignal(path, signal);
-    await events.next();
+    await next();
     const artifact = JSON.parse(await Deno.readTextFile(signal.artifact_path));
     assert.equal(artifact.data.match, true);
     assert.equal(artifact.data.prior_rca_id, 7);
     assert.equal(artifact.data.symptom_id, 1);
-  } finally {
-    await responder.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("responder answers each dispatch once and skips signals not waiting", async () => {
-  const dir = await Deno.makeTempDir();
-  const events = eventQueue();
-  const responder = startResponder({
-    runDir: dir,
-    scenario,
-    pollIntervalMs: 10,
-    mode: "poll",
-    onEvent: events.push,
-  });
-  try {
-    const run = await preparedRun(dir);
+  await withResponder({}, async ({ run, responder, next }) => {
     const done = signalFor(run, "C3", "F0_RECALL", 1);
     await writeSignal(done.path, { ...done.signal, status: "done" });
     const first = signalFor(run, "C4", "F0_RECALL", 2);
     await writeSignal(first.path, first.signal);
-    await events.next();
+    await next();
     await Deno.remove(first.signal.artifact_path);
     // A re-dispatch of the same case and step gets a new id and is answered.
     await writeSignal(first.path, { ...first.signal, dispatch_id: 3 });
-    await events.next();
+    await next();
     const artifact = JSON.parse(
       await Deno.readTextFile(first.signal.artifact_path),
     );
     assert.equal(artifact.dispatch_id, 3);
     assert.equal(responder.answered, 2);
     await assert.rejects(Deno.stat(done.signal.artifact_path));
-  } finally {
-    await responder.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("responder reports a scenario mismatch in the signal", async () => {
-  const dir = await Deno.makeTempDir();
-  const events = eventQueue();
-  const other = { ...scenario, name: "other-scenario" };
-  const responder = startResponder({
-    runDir: dir,
-    scenario: other,
-    pollIntervalMs: 10,
-    mode: "poll",
-    onEvent: events.push,
-  });
-  try {
-    const run = await preparedRun(dir);
-    const { path, signal } = signalFor(run, "C1", "F0_RECALL", 9);
-    await writeSignal(path, signal);
-    const event = await events.next();
-    assert.equal(event.type, "failed");
-    const written = await readSignal(path);
-    assert.equal(written?.status, "error");
-    assert.equal(
-      written?.error,
-      "Responder answers scenario 'other-scenario' but the run is 'ptp-mock'",
-    );
-  } finally {
-    await responder.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withResponder(
+    { scenario: { ...scenario, name: "other-scenario" } },
+    async ({ run, next }) => {
+      const { path, signal } = signalFor(run, "C1", "F0_RECALL", 9);
+      await writeSignal(path, signal);
+      assert.equal((await next()).type, "failed");
+      const written = await readSignal(path);
+      assert.equal(written?.status, "error");
+      assert.equal(
+        written?.error,
+        "Responder answers scenario 'other-scenario' but the run is 'ptp-mock'",
+      );
+    },
+  );
 });
 
 Deno.test("responder claims through the batch manifest and leaves others' claims alone", async () => {
-  const dir = await Deno.makeTempDir();
-  const events = eventQueue();
-  const responder = startResponder({
-    runDir: dir,
-    scenario,
-    pollIntervalMs: 10,
-    mode: "poll",
-    onEvent: events.push,
-  });
-  try {
-    const run = await preparedRun(dir);
+  await withResponder({}, async ({ dir, run, responder, next }) => {
     const mine = signalFor(run, "C1", "F0_RECALL", 11);
     const theirs = signalFor(run, "C2", "F0_RECALL", 12);
     const entry = (s: { path: string; signal: Signal }) => ({
@@ -240,9 +219,8 @@ Deno.test("responder claims through the batch manifest and leaves others' claims
     );
     await writeSignal(theirs.path, theirs.signal);
     await writeSignal(mine.path, mine.signal);
-    const event = await events.next();
-    assert.equal(event.type, "answered");
-    assert.equal((event as { caseId: string }).caseId, "C1");
+    const event = await next();
+    assert.equal(event.type === "answered" && event.caseId, "C1");
     const claim = await readClaim(join(dirname(mine.path), CLAIM_FILE));
     assert.equal(claim?.agent, RESPONDER_AGENT);
     assert.equal(claim?.dispatch_id, 11);
@@ -250,8 +228,5 @@ Deno.test("responder claims through the batch manifest and leaves others' claims
     await responder.stop();
     await assert.rejects(Deno.stat(theirs.signal.artifact_path));
     assert.equal(responder.answered, 1);
-  } finally {
-    await responder.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

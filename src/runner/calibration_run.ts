@@ -16,6 +16,7 @@ import type { StepArtifact } from "../pipeline/artifact_schemas.ts";
 import {
   type CaseState,
   createCaseState,
+  pathOf,
   withError,
   withLinks,
   writeCaseState,
@@ -208,5 +209,21 @@ export async function applyAnswer(
     step,
     ruleId: outcome.decision.ruleId,
     next: outcome.decision.next,
+  });
+}
+
+/** Reports that `record` finished, as the `completed`-th case of the run. */
+export function observeCaseDone(
+  run: CalibrationRun,
+  record: CaseRecord,
+  completed: number,
+): void {
+  run.observe({
+    type: "case-done",
+    caseId: record.gt.id,
+    path: pathOf(record.state),
+    completed,
+    total: run.records.length,
+    error: record.state.error,
   });
 }

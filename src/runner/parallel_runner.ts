@@ -35,12 +35,12 @@ import {
   type CalibrationRun,
   type CaseRecord,
   isFinished,
+  observeCaseDone,
   syncLinks,
 } from "./calibration_run.ts";
 import { type Cluster, clusterCases } from "./clustering.ts";
 import { briefingSource } from "./run_briefing.ts";
 import { runWave } from "./run_wave.ts";
-import { pathOf } from "../pipeline/case_state.ts";
 import type { TriageResult } from "../pipeline/artifact_schemas.ts";
 import { relinkCase } from "../pipeline/store_effects.ts";
 import type { BatchPhase } from "../transport/batch_dispatcher.ts";
@@ -103,14 +103,7 @@ export async function runParallel(
       if (!isFinished(record) || reported.has(record.gt.id)) continue;
       reported.add(record.gt.id);
       completed += 1;
-      run.observe({
-        type: "case-done",
-        caseId: record.gt.id,
-        path: pathOf(record.state),
-        completed,
-        total: run.records.length,
-        error: record.state.error,
-      });
+      observeCaseDone(run, record, completed);
     }
   };
 

@@ -3,10 +3,13 @@
  *
  * @module
  */
-import { type CalibrationRun, isFinished } from "./calibration_run.ts";
+import {
+  type CalibrationRun,
+  isFinished,
+  observeCaseDone,
+} from "./calibration_run.ts";
 import { briefingSource } from "./run_briefing.ts";
 import { runWave } from "./run_wave.ts";
-import { pathOf } from "../pipeline/case_state.ts";
 
 /** Runs every case of `run` to completion, one after the other. */
 export async function runSerial(run: CalibrationRun): Promise<void> {
@@ -25,13 +28,6 @@ export async function runSerial(run: CalibrationRun): Promise<void> {
       });
     }
     completed += 1;
-    run.observe({
-      type: "case-done",
-      caseId: record.gt.id,
-      path: pathOf(record.state),
-      completed,
-      total: run.records.length,
-      error: record.state.error,
-    });
+    observeCaseDone(run, record, completed);
   }
 }

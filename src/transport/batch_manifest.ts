@@ -14,6 +14,7 @@ import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { atomicWriteJson } from "../util/atomic_write.ts";
 import { describeIssue } from "../util/describe_issue.ts";
+import { readJsonFile } from "../util/read_json_file.ts";
 
 /** File name of the live manifest, in the suite directory. */
 export const MANIFEST_FILE = "batch-manifest.json";
@@ -144,24 +145,10 @@ export function batchStatusOf(
  * @throws {Deno.errors.PermissionDenied} and other I/O errors except
  * `NotFound`.
  */
-export async function readManifest(
+export function readManifest(
   path: string,
 ): Promise<BatchManifest | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = BatchManifestSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  return readJsonFile(path, BatchManifestSchema);
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import { join } from "node:path";
 import { type Clock, formatTimestamp, systemClock } from "../util/clock.ts";
+import { readTextIfExists } from "../util/read_json_file.ts";
 
 /** File name of the claim, in the directory of the signal. */
 export const CLAIM_FILE = "claim.json";
@@ -62,14 +63,8 @@ export function parseClaim(text: string): Claim | undefined {
  * `NotFound`.
  */
 export async function readClaim(path: string): Promise<Claim | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  return parseClaim(text);
+  const text = await readTextIfExists(path);
+  return text === undefined ? undefined : parseClaim(text);
 }
 
 /** Options of {@linkcode claimSignal}. */
@@ -137,13 +132,8 @@ type Held =
  */
 async function readHeld(path: string): Promise<Held> {
   for (let read = 1;; read++) {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return { kind: "missing" };
-      throw error;
-    }
+    const text = await readTextIfExists(path);
+    if (text === undefined) return { kind: "missing" };
     const claim = parseClaim(text);
     if (claim) return { kind: "claim", claim };
     if (read >= SETTLE_READS) return { kind: "garbage" };

@@ -13,6 +13,7 @@ import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { atomicWriteJson } from "../util/atomic_write.ts";
 import { describeIssue } from "../util/describe_issue.ts";
+import { readJsonFile } from "../util/read_json_file.ts";
 
 /** File name of the signal, in the directory of the artifact. */
 export const SIGNAL_FILE = "signal.json";
@@ -64,22 +65,8 @@ export type Signal = z.infer<typeof SignalSchema>;
  * @throws {Deno.errors.PermissionDenied} and other I/O errors except
  * `NotFound`.
  */
-export async function readSignal(path: string): Promise<Signal | undefined> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = SignalSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+export function readSignal(path: string): Promise<Signal | undefined> {
+  return readJsonFile(path, SignalSchema);
 }
 
 /**

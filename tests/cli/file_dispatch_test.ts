@@ -128,33 +128,36 @@ Deno.test("a separately started asterisk respond answers a calibrate run", async
   });
 });
 
-Deno.test("an interrupted file run leaves no waiting signal and no responder", async () => {
-  await withTempDir(async (dir) => {
-    const runDir = join(dir, "run");
-    const controller = new AbortController();
-    let pid = 0;
-    const t = captureTerminal();
-    const running = runCli([
-      "calibrate",
-      "--dispatch=file",
-      "--responder-delay=1h",
-      `--run-dir=${runDir}`,
-    ], { terminal: t.terminal, signal: controller.signal });
-    // Wait until the responder runs and the first signal is waiting.
-    while (true) {
-      pid ||= Number(/responder started \(pid (\d+)\)/.exec(t.stderr())?.[1]);
-      const signals = await Array.fromAsync(findSignalFiles(runDir));
-      if (pid && signals.length > 0) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    assert.ok(isAlive(pid));
-    controller.abort(new Error("Interrupted"));
-    assert.equal(await running, 130);
-    assert.equal(isAlive(pid), false, "responder stopped");
-    for await (const path of findSignalFiles(runDir)) {
-      const signal = await readSignal(path);
-      assert.notEqual(signal?.status, "waiting", path);
-      assert.notEqual(signal?.status, "processing", path);
-    }
+for (const transport of ["file", "batch-file"]) {
+  Deno.test(`an interrupted ${transport} run leaves no waiting signal and no responder`, async () => {
+    await withTempDir(async (dir) => {
+      const runDir = join(dir, "run");
+      const controller = new AbortController();
+      let pid = 0;
+      const t = captureTerminal();
+      const running = runCli([
+        "calibrate",
+        `--dispatch=${transport}`,
+        "--parallel=2",
+        "--responder-delay=1h",
+        `--run-dir=${runDir}`,
+      ], { terminal: t.terminal, signal: controller.signal });
+      // Wait until the responder runs and the first signal is waiting.
+      while (true) {
+        pid ||= Number(/responder started \(pid (\d+)\)/.exec(t.stderr())?.[1]);
+        const signals = await Array.fromAsync(findSignalFiles(runDir));
+        if (pid && signals.length > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(isAlive(pid));
+      controller.abort(new Error("Interrupted"));
+      assert.equal(await running, 130);
+      assert.equal(isAlive(pid), false, "responder stopped");
+      for await (const path of findSignalFiles(runDir)) {
+        const signal = await readSignal(path);
+        assert.notEqual(signal?.status, "waiting", path);
+        assert.notEqual(signal?.status, "processing", path);
+      }
+    });
   });
-});
+}

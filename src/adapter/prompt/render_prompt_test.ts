@@ -278,6 +278,11 @@ Deno.test("the F0 prompt shows the known symptom, its RCAs, every symptom and th
     ),
     true,
   );
+  // Every live RCA in one line each, so a failure of another test can be
+  // recalled by its root cause; never the archived one.
+  const rcas = section(prompt, "## RCAs of this run");
+  assert.match(rcas, /^- RCA #1 — pb001, linuxptp-daemon, cases #1: /m);
+  assert.equal(rcas.includes("RCA #2"), false);
   // Only the cases without an RCA, the candidates for same_as_case_id.
   const others = section(prompt, "## Other cases of this run");
   assert.equal(

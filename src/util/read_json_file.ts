@@ -1,0 +1,49 @@
+/**
+ * Lenient reads of files that another process writes: a missing file or one
+ * that is not (yet) valid is "nothing there", not an error.
+ *
+ * @module
+ */
+import type { z } from "zod";
+
+/**
+ * Reads `path` as text.
+ *
+ * @returns the text, or `undefined` when the file does not exist.
+ * @throws {Deno.errors.PermissionDenied} and other I/O errors except
+ * `NotFound`.
+ */
+export async function readTextIfExists(
+  path: string,
+): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads `path` as JSON validated by `schema`.
+ *
+ * @returns the value, or `undefined` when the file is missing, is not JSON,
+ * or does not match `schema`.
+ * @throws {Deno.errors.PermissionDenied} and other I/O errors except
+ * `NotFound`.
+ */
+export async function readJsonFile<T>(
+  path: string,
+  schema: z.ZodType<T>,
+): Promise<T | undefined> {
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
