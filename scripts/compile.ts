@@ -57,7 +57,11 @@ if (import.meta.main) {
     .parse(Deno.args, { from: "user" });
   const { output } = program.opts<{ output: string }>();
   const problem = denortProblem();
-  if (problem) console.error(`note: ${problem}; trying anyway`);
+  if (problem && Deno.env.get("DENORT_BIN")) {
+    console.error(`error: ${problem}`);
+    Deno.exit(2);
+  }
+  if (problem) console.error(`note: ${problem}; trying that`);
   const { code } = await new Deno.Command(Deno.execPath(), {
     args: compileArgs(output),
     stdout: "inherit",

@@ -15,6 +15,7 @@ import {
 } from "./calibrate_options.ts";
 import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
 import type { Terminal } from "./terminal.ts";
+import { UsageError } from "./usage_error.ts";
 import {
   loadTemplates,
   type PromptTemplates,
@@ -26,9 +27,7 @@ import {
   spawnResponder,
 } from "../responder/responder_process.ts";
 import { calibrate } from "../runner/calibrate.ts";
-import type { RunLayout } from "../runner/run_layout.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
-import type { TokenTracker } from "../tokens/token_tracker.ts";
 import { finalizeSignals } from "../transport/finalize_signals.ts";
 import { atomicWriteJson } from "../util/atomic_write.ts";
 import type { Clock } from "../util/clock.ts";
@@ -59,7 +58,16 @@ export async function runCalibrateCommand(
   const { terminal } = context;
   const transport = transportOf(flags);
   const responderMode = responderOf(flags);
+  if (transport === "stdin" && !terminal.interactive) {
+    throw new UsageError(
+      "Cannot use --dispatch=stdin: standard input is not a terminal, so nobody can answer; run in a terminal or use --dispatch=file",
+    );
+  }
   const scenario = await loadScenario(flags.scenario);
+  const prices = {
+    inputPerMillion: flags.inputPrice,
+    outputPerMillion: flags.outputPrice,
+  };
   let templates: PromptTemplates | undefined;
   if (transport !== "in-process") {
     templates = await loadTemplates(flags.promptDir);
@@ -69,7 +77,6 @@ export async function runCalibrateCommand(
       }`,
     );
   }
-  const trackers: { layout: RunLayout; tokens: TokenTracker }[] = [];
   let responder: ResponderProcess | undefined;
   if (responderMode === "auto") {
     responder = spawnResponder({
@@ -99,22 +106,14 @@ export async function runCalibrateCommand(
       batchSize: flags.batchSize,
       clean: flags.clean,
       thresholds: thresholdOverrides(flags),
-      prices: {
-        inputPerMillion: flags.inputPrice,
-        outputPerMillion: flags.outputPrice,
-      },
+      prices,
       adapterName: flags.adapter === "cursor" ? "agent" : flags.adapter,
       dispatchName: transport,
-      transport: (ctx) => {
-        const built = buildTransport(
+      transport: (ctx) =>
+        buildTransport(
           { flags, transport, scenario, terminal, templates },
           ctx,
-        );
-        if (built.tokens) {
-          trackers.push({ layout: ctx.run.layout, tokens: built.tokens });
-        }
-        return built;
-      },
+        ),
       clock: context.clock,
       observe: (event) => terminal.progress(event),
       signal: context.signal,
@@ -137,12 +136,9 @@ export async function runCalibrateCommand(
   }
   const { report } = outcome;
   if (flags.costReport) {
-    const prices = {
-      inputPerMillion: flags.inputPrice,
-      outputPerMillion: flags.outputPrice,
-    };
-    for (const { layout, tokens } of trackers) {
-      await atomicWriteJson(join(layout.root, TOKEN_REPORT_FILE), {
+    for (const { dir, tokens } of outcome.runs) {
+      if (tokens === undefined) continue;
+      await atomicWriteJson(join(dir, TOKEN_REPORT_FILE), {
         ...tokens.summary(prices),
         records: tokens.records(),
       });

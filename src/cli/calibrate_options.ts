@@ -265,6 +265,10 @@ export function validateCalibrateFlags(flags: CalibrateFlags): void {
       "Cannot use --prompt-dir with the in-process stub: it writes no prompts; add --dispatch=file",
     ],
     [
+      transport === "in-process" && flags.costReport,
+      "Cannot use --cost-report with the in-process stub: it dispatches nothing to measure; add --dispatch=file",
+    ],
+    [
       flags.responderDelay > 0 && responderOf(flags) !== "auto",
       "Cannot use --responder-delay without --responder=auto",
     ],

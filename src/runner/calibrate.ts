@@ -98,13 +98,19 @@ export interface CalibrateOptions {
   readonly signal?: AbortSignal;
 }
 
-/** A calibration's report plus the run directories it wrote. */
+/** One run of a calibration: where it wrote, and what it measured. */
+export interface RunOutcome {
+  /** The run's directory. */
+  readonly dir: string;
+  /** The run's token records, when its transport measured tokens. */
+  readonly tokens?: TokenTracker;
+}
+
+/** A calibration's report plus what each run wrote and measured. */
 export interface CalibrationOutcome {
   readonly report: CalibrationReport;
-  /** Run directory of each run. */
-  readonly runDirs: readonly string[];
-  /** Token tracker of the last run, when the transport measured tokens. */
-  readonly tokens?: TokenTracker;
+  /** Each run, in order. */
+  readonly runs: readonly RunOutcome[];
 }
 
 /**
@@ -138,16 +144,14 @@ export async function calibrate(
   await prepareRunDirectory(options.runDir, { clean: options.clean ?? true });
 
   const perRun: MetricSet[] = [];
-  const runDirs: string[] = [];
+  const outcomes: RunOutcome[] = [];
   let lastResults: CaseResult[] = [];
-  let lastTokens: TokenTracker | undefined;
   let tokens: CalibrationReport["tokens"];
   for (let n = 1; n <= runs; n++) {
     options.signal?.throwIfAborted();
     const layout = runLayout(
       runs === 1 ? options.runDir : join(options.runDir, `run-${n}`),
     );
-    runDirs.push(layout.root);
     const started = clock.now().getTime();
     const prepared = await prepareRun({
       scenario: options.scenario,
@@ -200,7 +204,7 @@ export async function calibrate(
     }
     perRun.push(computeMetrics(options.scenario, results));
     lastResults = results;
-    lastTokens = transport.tokens;
+    outcomes.push({ dir: layout.root, tokens: transport.tokens });
     tokens = summary && summary.total_steps > 0
       ? { ...summary, run_wall_clock_ms: clock.now().getTime() - started }
       : undefined;
@@ -215,5 +219,5 @@ export async function calibrate(
     ...(runs > 1 ? { run_metrics: perRun } : {}),
     ...(tokens ? { tokens } : {}),
   };
-  return { report, runDirs, tokens: lastTokens };
+  return { report, runs: outcomes };
 }

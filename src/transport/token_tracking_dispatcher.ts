@@ -57,11 +57,6 @@ export class TokenTrackingDispatcher implements Dispatcher {
     this.#promptSize = options.promptSize ?? statSize;
   }
 
-  /** The wrapped dispatcher. */
-  get inner(): Dispatcher {
-    return this.#inner;
-  }
-
   /** Dispatches through the inner dispatcher and records the result. */
   async dispatch(context: DispatchContext): Promise<unknown> {
     const promptBytes = await this.#promptSize(context.promptPath);

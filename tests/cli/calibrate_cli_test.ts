@@ -99,6 +99,24 @@ Deno.test("calibrate exits 2 with a clear message for bad input", async () => {
       ],
       [["calibrate", "--recall-hit=2"], /expected a number between 0 and 1/],
       [
+        ["calibrate", "--cost-report"],
+        /--cost-report with the in-process stub: it dispatches nothing to measure/,
+      ],
+      [
+        ["calibrate", "--dispatch=stdin"],
+        /--dispatch='stdin' with --adapter=stub/,
+      ],
+      [
+        ["calibrate", "--adapter=agent", "--responder=auto", "--dispatch=file"],
+        /--responder=auto with --adapter=agent/,
+      ],
+      [["calibrate", "--responder=auto"], /a responder needs --dispatch=file/],
+      [
+        ["calibrate", "--adapter=agent"],
+        /--dispatch=stdin: standard input is not a terminal, so nobody can answer/,
+      ],
+      [["calibrate", "--dispatch-timeout=0"], /expected a positive duration/],
+      [
         ["calibrate", "--recall-uncertain=0.9"],
         /threshold 'recallUncertain' = 0\.9: expected at most 'recallHit'/,
       ],

@@ -130,10 +130,13 @@ Deno.test("calibrate gives identical reports for two runs in one process", async
 Deno.test("calibrate keeps each run's metrics intact over several runs", async () => {
   await withTempDir(async (dir) => {
     const scenario = await loadScenario("ptp-mock");
-    const { report, runDirs } = await runStub(scenario, dir, 3);
+    const { report, runs } = await runStub(scenario, dir, 3);
     assert.equal(report.runs, 3);
     assert.equal(report.run_metrics?.length, 3);
-    assert.deepEqual(runDirs, [1, 2, 3].map((n) => join(dir, `run-${n}`)));
+    assert.deepEqual(
+      runs.map((r) => r.dir),
+      [1, 2, 3].map((n) => join(dir, `run-${n}`)),
+    );
     for (const run of report.run_metrics ?? []) {
       assert.equal(metric(allMetrics(run), "M1").detail, "10/11");
       assert.equal(metric(allMetrics(run), "M20").detail, "single run");

@@ -14,14 +14,22 @@ export interface CapturedTerminal {
   stderr(): string;
 }
 
-/** Creates a terminal writing into memory (not a TTY unless `live`). */
-export function captureTerminal(live = false): CapturedTerminal {
+/**
+ * Creates a terminal writing into memory (not a TTY unless `live`). With
+ * `readLine`, standard input is a terminal answered by that function.
+ */
+export function captureTerminal(
+  live = false,
+  readLine?: () => Promise<string | null>,
+): CapturedTerminal {
   let out = "";
   let err = "";
   const terminal = new Terminal({
     writeOut: (text) => out += text,
     writeErr: (text) => err += text,
     errIsTerminal: live,
+    inIsTerminal: readLine !== undefined,
+    readLine,
   });
   return { terminal, stdout: () => out, stderr: () => err };
 }
