@@ -13,13 +13,13 @@ import { withTempDir } from "../support/temp_dir.ts";
 Deno.test("a person at the terminal answers every step through --dispatch=stdin", async () => {
   const scenario = await loadScenario("ptp-mock");
   await withTempDir(async (runDir) => {
-    let t: CapturedTerminal | undefined;
     let seen = 0;
+    const t: CapturedTerminal = captureTerminal(false, () => person());
     // The "person": reads the last banner, writes the ground-truth artifact
     // at the artifact path, presses Enter.
-    const person = async (): Promise<string> => {
-      const err = t!.stderr().slice(seen);
-      seen = t!.stderr().length;
+    async function person(): Promise<string> {
+      const err = t.stderr().slice(seen);
+      seen = t.stderr().length;
       const banner = /=== (C\d+) (F\d_[A-Z]+) ===/.exec(err);
       const artifact = /Artifact: (.+)\n/.exec(err);
       assert.ok(banner && artifact, err);
@@ -32,8 +32,7 @@ Deno.test("a person at the terminal answers every step through --dispatch=stdin"
       );
       await Deno.writeTextFile(artifact[1], JSON.stringify(data));
       return "";
-    };
-    t = captureTerminal(false, person);
+    }
     const code = await runCli([
       "calibrate",
       "--adapter=agent",
