@@ -20,7 +20,7 @@ import {
   loadTemplates,
   type PromptTemplates,
 } from "../adapter/prompt/render_prompt.ts";
-import { reportVerdict } from "../report/calibration_report.ts";
+import { reportVerdict } from "../report/report_verdict.ts";
 import { formatReport } from "../report/format_report.ts";
 import {
   type ResponderProcess,

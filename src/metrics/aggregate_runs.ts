@@ -10,7 +10,7 @@ import {
   METRIC_GROUPS,
   type MetricId,
   type MetricSet,
-} from "./metric.ts";
+} from "../core/metric.ts";
 import { passes } from "./metric_pass.ts";
 
 /**
@@ -35,7 +35,7 @@ import { passes } from "./metric_pass.ts";
  * @example Usage
  * ```ts
  * import { aggregateRuns } from "./aggregate_runs.ts";
- * import type { Metric, MetricSet } from "./metric.ts";
+ * import type { Metric, MetricSet } from "../core/metric.ts";
  * import assert from "node:assert/strict";
  *
  * function run(m19: number): MetricSet {

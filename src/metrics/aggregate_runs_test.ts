@@ -6,7 +6,7 @@ import {
   METRIC_GROUPS,
   type MetricId,
   type MetricSet,
-} from "./metric.ts";
+} from "../core/metric.ts";
 
 // --- factories ---
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CaseResult } from "../runner/case_result.ts";
+import type { CaseResult } from "../core/case_result.ts";
 import type {
   GroundTruthCase,
   GroundTruthRca,
@@ -16,7 +16,7 @@ import {
   type Metric,
   type MetricId,
   type MetricSet,
-} from "./metric.ts";
+} from "../core/metric.ts";
 import { passes } from "./metric_pass.ts";
 
 /** A case result together with the ground truth it is scored against. */

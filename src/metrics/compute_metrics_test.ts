@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { CaseResult } from "../runner/case_result.ts";
+import type { CaseResult } from "../core/case_result.ts";
 import type {
   GroundTruthCase,
   GroundTruthRca,
@@ -13,7 +13,7 @@ import {
   METRIC_GROUPS,
   type MetricId,
   type MetricSet,
-} from "./metric.ts";
+} from "../core/metric.ts";
 
 // --- factories ---
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { MetricId, PassDirection } from "./metric.ts";
+import type { MetricId, PassDirection } from "../core/metric.ts";
 
 /**
  * How each metric's value is compared with its threshold: M4 (false

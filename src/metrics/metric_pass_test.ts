@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MetricId } from "./metric.ts";
+import type { MetricId } from "../core/metric.ts";
 import { PASS_DIRECTIONS, PASS_RANGE, passes } from "./metric_pass.ts";
 
 const IDS: MetricId[] = Array.from(

@@ -4,13 +4,14 @@
  *
  * @module
  */
-import { type CalibrationReport, reportVerdict } from "./calibration_report.ts";
+import type { CalibrationReport } from "../core/calibration_report.ts";
+import { reportVerdict } from "./report_verdict.ts";
 import {
   type Metric,
   METRIC_GROUP_TITLES,
   METRIC_GROUPS,
-} from "../metrics/metric.ts";
-import type { CaseResult } from "../runner/case_result.ts";
+} from "../core/metric.ts";
+import type { CaseResult } from "../core/case_result.ts";
 import { tokenCost, type TokenSummary } from "../tokens/token_tracker.ts";
 
 const PASS = "✓";

@@ -4,7 +4,7 @@
  * @module
  */
 import type { CaseRecord } from "./calibration_run.ts";
-import type { CaseResult } from "./case_result.ts";
+import type { CaseResult } from "../core/case_result.ts";
 import type {
   ArtifactByStep,
   StepArtifact,

@@ -15,10 +15,10 @@ import { runSerial } from "./serial_runner.ts";
 import type { ModelAdapter } from "../adapter/model_adapter.ts";
 import { aggregateRuns } from "../metrics/aggregate_runs.ts";
 import { computeMetrics } from "../metrics/compute_metrics.ts";
-import type { MetricSet } from "../metrics/metric.ts";
+import type { MetricSet } from "../core/metric.ts";
 import { resolveAllPendingReferences } from "../pipeline/store_effects.ts";
 import { resolveThresholds, type Thresholds } from "../pipeline/thresholds.ts";
-import type { CalibrationReport } from "../report/calibration_report.ts";
+import type { CalibrationReport } from "../core/calibration_report.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import { MemoryStore } from "../store/memory_store.ts";
 import {
@@ -27,7 +27,7 @@ import {
   type TokenTracker,
 } from "../tokens/token_tracker.ts";
 import { type Clock, systemClock } from "../util/clock.ts";
-import type { CaseResult } from "./case_result.ts";
+import type { CaseResult } from "../core/case_result.ts";
 
 /** What a transport provides for one run. */
 export interface RunTransport {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run_cli.ts";
-import type { CalibrationReport } from "../../src/report/calibration_report.ts";
+import type { CalibrationReport } from "../../src/core/calibration_report.ts";
 import { readManifest } from "../../src/transport/batch_manifest.ts";
 import { captureTerminal } from "../support/capture_terminal.ts";
 import { caseOutcomes } from "../support/case_outcome.ts";

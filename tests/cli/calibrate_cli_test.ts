@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run_cli.ts";
-import type { CalibrationReport } from "../../src/report/calibration_report.ts";
+import type { CalibrationReport } from "../../src/core/calibration_report.ts";
 import { captureTerminal } from "../support/capture_terminal.ts";
 import { withTempDir } from "../support/temp_dir.ts";
 import ptpMock from "../../src/scenario/data/ptp_mock.json" with {

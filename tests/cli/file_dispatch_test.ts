@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run_cli.ts";
-import type { CalibrationReport } from "../../src/report/calibration_report.ts";
+import type { CalibrationReport } from "../../src/core/calibration_report.ts";
 import { respondCommand } from "../../src/responder/responder_process.ts";
-import type { CaseResult } from "../../src/runner/case_result.ts";
+import type { CaseResult } from "../../src/core/case_result.ts";
 import { findSignalFiles } from "../../src/transport/find_signal_files.ts";
 import { readSignal } from "../../src/transport/signal.ts";
 import { captureTerminal } from "../support/capture_terminal.ts";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createStubAdapter } from "../../src/adapter/stub_adapter.ts";
-import { allMetrics, type Metric } from "../../src/metrics/metric.ts";
+import { allMetrics, type Metric } from "../../src/core/metric.ts";
 import type { CaseState } from "../../src/pipeline/case_state.ts";
-import { reportVerdict } from "../../src/report/calibration_report.ts";
+import { reportVerdict } from "../../src/report/report_verdict.ts";
 import { formatReport } from "../../src/report/format_report.ts";
 import { calibrate } from "../../src/runner/calibrate.ts";
 import { loadScenario } from "../../src/scenario/load_scenario.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createStubAdapter } from "../../src/adapter/stub_adapter.ts";
 import type { ModelAdapter } from "../../src/adapter/model_adapter.ts";
-import { allMetrics } from "../../src/metrics/metric.ts";
+import { allMetrics } from "../../src/core/metric.ts";
 import type { PipelineStep } from "../../src/pipeline/step.ts";
 import { calibrate } from "../../src/runner/calibrate.ts";
 import type { RunEvent } from "../../src/runner/run_event.ts";

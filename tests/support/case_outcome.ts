@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CaseResult } from "../../src/runner/case_result.ts";
+import type { CaseResult } from "../../src/core/case_result.ts";
 
 /** One case's comparable outcome. */
 export interface CaseOutcome {
