@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { FileDispatcher } from "../../src/transport/file_dispatcher.ts";
+import { ARTIFACT_JSON_SCHEMAS } from "../../src/pipeline/artifact_json_schemas.ts";
 import { percentile } from "./stats.ts";
 
 /** Figures of one mode. */
@@ -60,6 +61,8 @@ export async function measureDispatchLatency(
       const pending = await dispatcher.post({
         caseId: `C${i % 8}`,
         step: "F5_REVIEW",
+        prompt: "Review prompt",
+        schema: ARTIFACT_JSON_SCHEMAS.F5_REVIEW,
         promptPath: join(dir, "prompt-review.md"),
         artifactPath: join(dir, "review-decision.json"),
       });

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { ModelAdapter, StepAnswer, StepRequest } from "./model_adapter.ts";
 import { buildPromptView } from "./prompt/prompt_view.ts";
 import { type PromptTemplates, renderPrompt } from "./prompt/render_prompt.ts";
+import { ARTIFACT_JSON_SCHEMAS } from "../pipeline/artifact_json_schemas.ts";
 import {
   type ArtifactSource,
   parseArtifact,
@@ -97,16 +98,16 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
       promptPath,
       caseVersions: options.caseVersions,
     });
-    await atomicWriteTextFile(
-      promptPath,
-      renderPrompt(options.templates, request.step, promptView),
-    );
+    const prompt = renderPrompt(options.templates, request.step, promptView);
+    await atomicWriteTextFile(promptPath, prompt);
     const source = { name: artifactPath, fieldPrefix };
     return {
       source,
       context: {
         caseId: request.caseId,
         step: request.step,
+        prompt,
+        schema: ARTIFACT_JSON_SCHEMAS[request.step],
         promptPath,
         artifactPath,
         signal: request.signal,

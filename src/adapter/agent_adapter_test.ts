@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type CaseView, createAgentAdapter } from "./agent_adapter.ts";
 import { loadTemplates } from "./prompt/render_prompt.ts";
 import { ArtifactError } from "../pipeline/artifact_error.ts";
+import { ARTIFACT_JSON_SCHEMAS } from "../pipeline/artifact_json_schemas.ts";
 import {
   parseArtifact,
   type StepArtifact,
@@ -76,6 +77,9 @@ Deno.test("the agent adapter writes the prompt and dispatches it", async () => {
     assert.ok(prompt.includes("OCP-1 clock test <&>"));
     assert.ok(prompt.includes(contexts[0].artifactPath));
     assert.ok(!prompt.includes("relevant_to_rcas"));
+    // Steps as data: the context carries the same text and the step's schema.
+    assert.equal(contexts[0].prompt, prompt);
+    assert.equal(contexts[0].schema, ARTIFACT_JSON_SCHEMAS.F1_TRIAGE);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

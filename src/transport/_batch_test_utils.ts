@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { BatchFileDispatchEvent } from "./batch_file_dispatcher.ts";
 import type { DispatchContext } from "./dispatcher.ts";
 import { readSignal, type Signal, writeSignal } from "./signal.ts";
+import { ARTIFACT_JSON_SCHEMAS } from "../pipeline/artifact_json_schemas.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import { atomicWriteJson } from "../util/atomic_write.ts";
 
@@ -35,6 +36,8 @@ export function caseContext(
   return {
     caseId,
     step,
+    prompt: `Prompt of ${caseId} ${step}`,
+    schema: ARTIFACT_JSON_SCHEMAS[step],
     promptPath: join(dir, "prompt-triage.md"),
     artifactPath: join(dir, artifact),
   };

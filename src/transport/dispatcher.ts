@@ -1,18 +1,27 @@
 /**
  * The Dispatcher interface: how a prompt reaches an external agent and how
- * its artifact comes back. Transports (stdin, file, batch-file) implement it;
- * decorators (token tracking) wrap it.
+ * its artifact comes back. Transports (stdin, file, batch-file, MCP) implement
+ * it; decorators (token tracking) wrap it.
+ *
+ * A dispatch carries the step as data, the prompt text and the artifact's
+ * JSON Schema, so a transport that hands steps out over a protocol (MCP) never
+ * reads the disk; the file transports use the paths.
  *
  * @module
  */
+import type { JsonSchema } from "../pipeline/artifact_json_schemas.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 
-/** One dispatch: a step of a case, with the files the agent uses. */
+/** One dispatch: a step of a case, as data and as the files the agent uses. */
 export interface DispatchContext {
   /** Scenario case id, e.g. `C1`. */
   readonly caseId: string;
   /** Step enum value, e.g. `F0_RECALL`. */
   readonly step: PipelineStep;
+  /** The full prompt text (what the prompt file holds). */
+  readonly prompt: string;
+  /** JSON Schema of the artifact's data (`ARTIFACT_JSON_SCHEMAS[step]`). */
+  readonly schema: JsonSchema;
   /** Absolute path of the prompt the agent reads. */
   readonly promptPath: string;
   /** Absolute path where the agent writes the artifact. */

@@ -15,6 +15,7 @@ import {
 } from "./file_dispatcher.ts";
 import { readSignal, type Signal, SIGNAL_FILE, writeSignal } from "./signal.ts";
 import { CLAIM_FILE, claimSignal } from "./claim.ts";
+import { ARTIFACT_JSON_SCHEMAS } from "../pipeline/artifact_json_schemas.ts";
 import { Wake } from "../util/wake.ts";
 import { atomicWriteJson, atomicWriteTextFile } from "../util/atomic_write.ts";
 import type { Clock } from "../util/clock.ts";
@@ -174,6 +175,8 @@ function makeCase(dir: string, overrides: Partial<DispatchContext> = {}): Case {
     context: {
       caseId: "C1",
       step: "F0_RECALL",
+      prompt: "Recall prompt",
+      schema: ARTIFACT_JSON_SCHEMAS.F0_RECALL,
       promptPath: join(dir, "prompt-recall.md"),
       artifactPath,
       ...overrides,

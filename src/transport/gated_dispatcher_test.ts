@@ -5,6 +5,8 @@ import type { DispatchContext, Dispatcher } from "./dispatcher.ts";
 const context = (i: number): DispatchContext => ({
   caseId: `C${i}`,
   step: "F0_RECALL",
+  prompt: `Prompt ${i}`,
+  schema: {},
   promptPath: `/p/${i}`,
   artifactPath: `/a/${i}`,
 });

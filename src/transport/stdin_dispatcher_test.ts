@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type PersonConsole, StdinDispatcher } from "./stdin_dispatcher.ts";
 import { DispatchError } from "./dispatch_error.ts";
 import type { DispatchContext } from "./dispatcher.ts";
+import { ARTIFACT_JSON_SCHEMAS } from "../pipeline/artifact_json_schemas.ts";
 
 /** A console answering from a script; each answer may write the artifact first. */
 function scripted(
@@ -37,6 +38,8 @@ function contextIn(dir: string, extra: Partial<DispatchContext> = {}) {
   return {
     caseId: "C1",
     step: "F1_TRIAGE",
+    prompt: "Triage prompt",
+    schema: ARTIFACT_JSON_SCHEMAS.F1_TRIAGE,
     promptPath: join(dir, "prompt-triage.md"),
     artifactPath: join(dir, "triage-result.json"),
     ...extra,

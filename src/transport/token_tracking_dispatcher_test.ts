@@ -12,6 +12,8 @@ function steppingClock(stepMs: number): Clock {
 const context: DispatchContext = {
   caseId: "C1",
   step: "F3_INVESTIGATE",
+  prompt: "Investigate prompt",
+  schema: {},
   promptPath: "/run/1/1/prompt-investigate.md",
   artifactPath: "/run/1/1/artifact.json",
 };

@@ -1,0 +1,39 @@
+/**
+ * `deno task contracts`: writes the generated contracts, the JSON Schema of
+ * every step's artifact data, into `contracts/schemas/`. The test
+ * `tests/contracts/contracts_current_test.ts` fails when they are stale.
+ *
+ * Usage: deno task contracts
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ARTIFACT_JSON_SCHEMAS } from "../src/pipeline/artifact_json_schemas.ts";
+import { PIPELINE_STEPS } from "../src/pipeline/step.ts";
+
+/** The repository's `contracts/` directory. */
+export const CONTRACTS_DIR: string = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "contracts",
+);
+
+/** Every generated contract: path relative to `contracts/` → file text. */
+export function generatedContracts(): ReadonlyMap<string, string> {
+  return new Map(
+    PIPELINE_STEPS.map((step) => [
+      join("schemas", `${step}.schema.json`),
+      JSON.stringify(ARTIFACT_JSON_SCHEMAS[step], null, 2) + "\n",
+    ]),
+  );
+}
+
+if (import.meta.main) {
+  for (const [path, text] of generatedContracts()) {
+    const target = join(CONTRACTS_DIR, path);
+    await Deno.mkdir(dirname(target), { recursive: true });
+    await Deno.writeTextFile(target, text);
+    console.log(`wrote contracts/${path}`);
+  }
+}
