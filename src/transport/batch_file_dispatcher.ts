@@ -38,7 +38,11 @@ import {
 import { ManifestWriter } from "./manifest_writer.ts";
 import { SIGNAL_FILE } from "./signal.ts";
 import { atomicWriteTextFile } from "../util/atomic_write.ts";
-import { type Clock, formatTimestamp, systemClock } from "../util/clock.ts";
+import {
+  formatTimestamp,
+  systemClock,
+  type TimerClock,
+} from "../util/clock.ts";
 
 /** Folder of the archived batches, in the suite directory. */
 export const BATCHES_DIR = "batches";
@@ -78,7 +82,7 @@ export interface BatchFileDispatcherOptions {
    *
    * @default {systemClock}
    */
-  readonly clock?: Clock;
+  readonly clock?: TimerClock;
   /**
    * Receives batch events and the slots' file events. Errors it throws are
    * ignored.
@@ -143,7 +147,7 @@ interface ResolvedOptions {
   readonly suiteDir: string;
   readonly concurrency: number;
   readonly wrapSlot: (slot: Dispatcher) => Dispatcher;
-  readonly clock: Clock;
+  readonly clock: TimerClock;
   readonly onEvent?: (event: BatchFileDispatchEvent) => void;
   readonly onFileEvent?: (event: FileDispatchEvent) => void;
 }

@@ -3,6 +3,11 @@
  * test agent that answers late, refuses, answers with a stale artifact first,
  * claims before answering, or never answers — chosen by a seeded PRNG, so a
  * failure replays with the same seed (`STRESS_SEED` in the failure message).
+ *
+ * The dispatcher runs on fake time: the agent's answers arrive without any
+ * time passing, and only once every answering slot has finished does the test
+ * advance the clock past the timeout, so the `ignore` slots time out and no
+ * other slot can, however loaded the machine.
  */
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
@@ -21,12 +26,57 @@ import { DispatchError } from "./dispatch_error.ts";
 import type { DispatchContext } from "./dispatcher.ts";
 import { PIPELINE_STEPS } from "../pipeline/step.ts";
 import { atomicWriteJson } from "../util/atomic_write.ts";
+import { delay as wait } from "../util/clock.ts";
+import { FakeTime } from "../util/fake_time.ts";
 
 const STRESS_SEED = 0x5eed_2026;
 const BATCHES = 200;
 const CASES = 16;
-/** Timeout of every dispatch: far above an answer's latency. */
+/** Timeout of every dispatch, in fake ms. */
 const TIMEOUT_MS = 400;
+/** Fallback poll of every dispatch, in fake ms. */
+const POLL_MS = 20;
+
+/** Longest real wait for the dispatcher or the agent to make progress. */
+const GIVE_UP_MS = 10_000;
+
+/** Wakes every waiter when the dispatcher or the agent made progress. */
+class Progress {
+  #waiters = new Set<() => void>();
+  /** Wakes every current waiter. */
+  notify(): void {
+    for (const wake of this.#waiters) wake();
+    this.#waiters.clear();
+  }
+  /** Resolves at the next notification, or after `ms` real ms at the latest. */
+  async next(ms: number): Promise<void> {
+    const controller = new AbortController();
+    await new Promise<void>((resolve) => {
+      this.#waiters.add(resolve);
+      wait(ms, { signal: controller.signal }).then(resolve, resolve);
+    });
+    controller.abort();
+  }
+}
+
+/**
+ * Waits until `condition` holds, re-checking at each `progress` notification
+ * (and at least every 5 ms); runs `step` when it does not hold yet. Fails
+ * after {@linkcode GIVE_UP_MS} so a regression fails instead of hanging.
+ */
+async function until(
+  progress: Progress,
+  condition: () => boolean,
+  what: string,
+  step: () => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
+  const giveUpAt = performance.now() + GIVE_UP_MS;
+  while (!condition()) {
+    assert.ok(performance.now() < giveUpAt, `gave up waiting until ${what}`);
+    await step();
+    await progress.next(5);
+  }
+}
 
 /** mulberry32: a small seeded PRNG with values in [0, 1). */
 function prng(seed: number): () => number {
@@ -66,7 +116,7 @@ function planBatch(
 ): Slot[] {
   const size = 1 + Math.floor(random() * 6);
   const cases = Array.from({ length: CASES }, (_, i) => `C${i + 1}`);
-  // Timeouts cost TIMEOUT_MS each, so only about one batch in 25 has one.
+  // About one batch in 25 has a slot that times out.
   const mayIgnore = random() < 0.04;
   return Array.from({ length: size }, (_, slot) => {
     const caseId = cases.splice(Math.floor(random() * cases.length), 1)[0];
@@ -103,6 +153,11 @@ Deno.test("stress: 200 batches against an erratic agent lose, duplicate and misr
     /** The slot of each signal directory in the batch in flight. */
     const slotsByDir = new Map<string, Slot>();
     const seenIds = new Set<number>();
+    const time = new FakeTime();
+    /** Signal directories whose slot posted its signal / reached its end. */
+    const posted = new Set<string>();
+    const ended = new Set<string>();
+    const progress = new Progress();
 
     const act = async (slot: Slot, signalPath: string, dir: string) => {
       const signal = await signalAt(signalPath);
@@ -143,10 +198,15 @@ Deno.test("stress: 200 batches against an erratic agent lose, duplicate and misr
 
     const dispatcher = new BatchFileDispatcher({
       suiteDir: suite,
-      file: { timeoutMs: TIMEOUT_MS, pollIntervalMs: 20 },
+      file: { timeoutMs: TIMEOUT_MS, pollIntervalMs: POLL_MS, clock: time },
       onEvent: (event) => {
+        progress.notify();
+        if (event.kind === "accepted" || event.kind === "error") {
+          ended.add(dirname(event.path));
+        }
         if (event.kind !== "signal" || event.status !== "waiting") return;
         const dir = dirname(event.path);
+        posted.add(dir);
         const slot = slotsByDir.get(dir);
         assert.ok(slot, `signal of no slot: ${event.path}`);
         tasks.run(() => act(slot, event.path, dir));
@@ -158,15 +218,41 @@ Deno.test("stress: 200 batches against an erratic agent lose, duplicate and misr
       const where = `seed ${STRESS_SEED}, batch ${batchId}`;
       const slots = planBatch(random, root, batchId);
       slotsByDir.clear();
+      posted.clear();
+      ended.clear();
       for (const slot of slots) {
         slotsByDir.set(dirname(slot.context.artifactPath), slot);
         plans.set(slot.plan, (plans.get(slot.plan) ?? 0) + 1);
       }
-      const results = await dispatcher.dispatchBatch(
+      const batch = dispatcher.dispatchBatch(
         slots.map((slot) => slot.context),
         { phase: batchId % 2 ? "triage" : "investigation" },
       );
+      const dirs = slots.map((slot) => dirname(slot.context.artifactPath));
+      await until(
+        progress,
+        () => dirs.every((dir) => posted.has(dir)),
+        `${where}: every signal is posted`,
+      );
       await tasks.settle();
+      // Every answer is on disk; the answering slots end without fake time
+      // passing, except for fallback polls that stay far below the timeout.
+      let polled = 0;
+      await until(
+        progress,
+        () =>
+          slots.every((slot, i) =>
+            slot.plan === "ignore" || ended.has(dirs[i])
+          ),
+        `${where}: every answering slot ends`,
+        async () => {
+          if (polled >= TIMEOUT_MS / 2) return;
+          polled += POLL_MS;
+          await time.tickAsync(POLL_MS);
+        },
+      );
+      time.tick(TIMEOUT_MS);
+      const results = await batch;
 
       assert.equal(results.length, slots.length, where);
       for (const [i, result] of results.entries()) {

@@ -36,7 +36,13 @@ import {
 import { CLAIM_FILE, readClaim } from "./claim.ts";
 import { Wake } from "../util/wake.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
-import { type Clock, formatTimestamp, systemClock } from "../util/clock.ts";
+import {
+  formatTimestamp,
+  MAX_TIMER_MS,
+  systemClock,
+  type TimerClock,
+  type TimerId,
+} from "../util/clock.ts";
 
 /**
  * How the dispatcher notices the artifact: `watch` reacts to directory watch
@@ -89,11 +95,12 @@ export interface FileDispatcherOptions {
    */
   readonly ids?: DispatchIds;
   /**
-   * Time source for signal timestamps, the deadline and the settle time.
+   * Clock and timers for signal timestamps, polls, the deadline and the
+   * settle time (tests pass a `FakeTime`).
    *
    * @default {systemClock}
    */
-  readonly clock?: Clock;
+  readonly clock?: TimerClock;
   /**
    * Starts directory watches in `watch` mode.
    *
@@ -206,13 +213,10 @@ interface ResolvedOptions {
   readonly settleMs: number;
   readonly mode: FileDispatchMode;
   readonly ids: DispatchIds;
-  readonly clock: Clock;
+  readonly clock: TimerClock;
   readonly watch: WatchFactory;
   readonly onEvent?: (event: FileDispatchEvent) => void;
 }
-
-/** Longest delay `setTimeout` accepts. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function invalidOption(name: string, value: unknown, expected: string): never {
   throw new RangeError(
@@ -392,7 +396,7 @@ class FileDispatch {
   readonly #deadline: number;
   #handle: WatchHandle | undefined;
   #consumer: Promise<void> | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: TimerId | undefined;
   #stopped = false;
   /** Performance time of the next fallback poll. */
   #nextPollAt = 0;
@@ -492,10 +496,10 @@ class FileDispatch {
 
   async #loop(): Promise<unknown> {
     const { clock, pollIntervalMs } = this.#options;
-    this.#nextPollAt = performance.now();
+    this.#nextPollAt = clock.monotonic();
     while (true) {
       this.#throwIfAborted();
-      const now = performance.now();
+      const now = clock.monotonic();
       const isPoll = now >= this.#nextPollAt;
       if (isPoll) this.#nextPollAt = now + pollIntervalMs;
       const outcome = await this.#check(isPoll);
@@ -713,13 +717,13 @@ class FileDispatch {
   /** Wakes the loop at the next poll, the deadline, or the settle time. */
   #armTimer(): void {
     const { clock, settleMs } = this.#options;
-    clearTimeout(this.#timer);
+    clock.clearTimeout(this.#timer);
     const now = clock.now().getTime();
     const settleAt = this.#unsettled
       ? this.#unsettled.since + settleMs
       : Infinity;
     let reason: CheckTrigger = "poll";
-    let delay = this.#nextPollAt - performance.now();
+    let delay = this.#nextPollAt - clock.monotonic();
     if (this.#deadline - now < delay) {
       reason = "deadline";
       delay = this.#deadline - now;
@@ -728,7 +732,7 @@ class FileDispatch {
       reason = "settle";
       delay = settleAt - now;
     }
-    this.#timer = setTimeout(() => {
+    this.#timer = clock.setTimeout(() => {
       this.#timer = undefined;
       this.#wakeFor(reason);
     }, Math.min(Math.max(0, Math.ceil(delay)), MAX_TIMER_MS));
@@ -759,7 +763,7 @@ class FileDispatch {
 
   async #stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#options.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#target.context.signal?.removeEventListener("abort", this.#onAbort);
     this.#handle?.close();

@@ -18,7 +18,7 @@ import { CLAIM_FILE, claimSignal } from "./claim.ts";
 import { ARTIFACT_JSON_SCHEMAS } from "../pipeline/artifact_json_schemas.ts";
 import { Wake } from "../util/wake.ts";
 import { atomicWriteJson, atomicWriteTextFile } from "../util/atomic_write.ts";
-import type { Clock } from "../util/clock.ts";
+import { FakeTime } from "../util/fake_time.ts";
 
 // --- test doubles ---------------------------------------------------------------
 
@@ -125,20 +125,6 @@ class EventLog {
   }
 }
 
-/** A clock the test moves by hand. */
-class FakeClock implements Clock {
-  #ms: number;
-  constructor(start = Date.parse("2026-02-17T10:00:00Z")) {
-    this.#ms = start;
-  }
-  now(): Date {
-    return new Date(this.#ms);
-  }
-  advance(ms: number): void {
-    this.#ms += ms;
-  }
-}
-
 // --- helpers --------------------------------------------------------------------
 
 const DATA = { match: true, confidence: 0.9, reasoning: "seen before" };
@@ -215,6 +201,18 @@ async function assertDispatchError(
   if (typeof message === "string") assert.equal(caught.message, message);
   else if (message) assert.match(caught.message, message);
   return caught;
+}
+
+/**
+ * Waits, yielding to the event loop, until `condition` holds; fails after
+ * 10 s of real time so a regression fails instead of hanging.
+ */
+async function waitUntil(condition: () => boolean, what: string) {
+  const giveUpAt = performance.now() + 10_000;
+  while (!condition()) {
+    assert.ok(performance.now() < giveUpAt, `gave up waiting until ${what}`);
+    await tick(1);
+  }
 }
 
 /** Lets pending timers and I/O run once. */
@@ -767,21 +765,21 @@ Deno.test("a rewrite of invalid JSON restarts the settle time", async () => {
   await withCase(async ({ context, artifactPath }) => {
     const watch = new FakeWatch();
     const log = new EventLog();
-    const clock = new FakeClock();
+    const clock = new FakeTime();
     const dispatcher = manual(watch, log, { settleMs: 1000, clock });
     const pending = await dispatcher.post(context);
     await atomicWriteTextFile(artifactPath, "{");
     watch.emit();
     await log.waitFor("unsettled");
-    clock.advance(900);
+    clock.tick(900);
     await atomicWriteTextFile(artifactPath, '{"dispatch_id"');
     watch.emit();
     await log.waitFor("unsettled", () => log.of("unsettled").length === 2);
-    clock.advance(900);
+    clock.tick(900);
     watch.emit();
     await tick(10);
     assert.equal(log.of("error").length, 0, "1800 ms in all, 900 unchanged");
-    clock.advance(100);
+    clock.tick(100);
     watch.emit();
     await assertDispatchError(pending.result, "invalid-json");
   });
@@ -926,13 +924,21 @@ Deno.test("an error signal of another dispatch is ignored", async () => {
 Deno.test("a timeout sets the signal to error", async () => {
   await withCase(async ({ context, artifactPath, signalPath }) => {
     const log = new EventLog();
+    const time = new FakeTime();
     const dispatcher = new FileDispatcher({
       pollIntervalMs: 60_000,
       timeoutMs: 40,
       ids: new DispatchIds({ first: 5 }),
       onEvent: log.onEvent,
+      clock: time,
+      watch: new FakeWatch().factory,
     });
     const pending = await dispatcher.post(context);
+    // The first check arms the wake-up timer: from then on only time counts.
+    await waitUntil(() => time.pendingTimers > 0, "the dispatch sleeps");
+    time.tick(39);
+    assert.equal(log.of("error").length, 0);
+    time.tick(1);
     await assertDispatchError(
       pending.result,
       "timeout",
@@ -952,18 +958,18 @@ Deno.test("the deadline follows the injected clock", async () => {
   await withCase(async ({ context, signalPath }) => {
     const watch = new FakeWatch();
     const log = new EventLog();
-    const clock = new FakeClock();
+    const clock = new FakeTime();
     const dispatcher = manual(watch, log, { clock, timeoutMs: 1000 });
     const pending = await dispatcher.post(context);
     assert.equal(
       (await signalOf(signalPath)).timestamp,
       "2026-02-17T10:00:00Z",
     );
-    clock.advance(999);
+    clock.tick(999);
     watch.emit();
     await tick(10);
     assert.equal(log.of("error").length, 0);
-    clock.advance(1);
+    clock.tick(1);
     watch.emit();
     await assertDispatchError(pending.result, "timeout");
     const signal = await signalOf(signalPath);
