@@ -5,12 +5,17 @@
  * @module
  */
 import {
+  type ArtifactRecord,
   type Case,
+  type CaseStateRecord,
   type CaseStatus,
+  type DispatchRecord,
   type InvestigationSuite,
   type Job,
   type Launch,
+  type NewArtifactRecord,
   type NewCase,
+  type NewDispatchRecord,
   type NewJob,
   type NewLaunch,
   type NewPendingReference,
@@ -31,6 +36,12 @@ import {
   type Triage,
   type Version,
 } from "./store.ts";
+import {
+  type RowKey,
+  type StoreChanges,
+  type StoreRows,
+  StoreTables,
+} from "./store_tables.ts";
 
 /** Options for {@linkcode MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -42,6 +53,16 @@ export interface MemoryStoreOptions {
    * @default {() => new Date()}
    */
   now?: () => Date;
+  /** Content to start from (a persistent store's rows). */
+  initial?: StoreRows;
+  /**
+   * Told about every committed unit of work with the rows it changed (and
+   * about every write made outside a unit); a persistent store writes them
+   * out. When it throws, the write that committed rejects with its error.
+   *
+   * @default {() => {}}
+   */
+  onCommit?: (changes: StoreChanges) => void;
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -83,21 +104,6 @@ function copyRca(rca: Rca): Rca {
   };
 }
 
-/** Next-id counters, one per entity, each starting at 1. */
-interface Counters {
-  suite: number;
-  version: number;
-  pipeline: number;
-  launch: number;
-  job: number;
-  case: number;
-  triage: number;
-  symptom: number;
-  rca: number;
-  link: number;
-  pendingReference: number;
-}
-
 /**
  * A {@linkcode Store} held in memory. Every `get*` and `list*` returns copies
  * (lists sorted by id), so changing a returned object never changes the store;
@@ -119,31 +125,20 @@ interface Counters {
  */
 export class MemoryStore implements Store {
   readonly #now: () => Date;
-  readonly #counters: Counters = {
-    suite: 0,
-    version: 0,
-    pipeline: 0,
-    launch: 0,
-    job: 0,
-    case: 0,
-    triage: 0,
-    symptom: 0,
-    rca: 0,
-    link: 0,
-    pendingReference: 0,
-  };
-  readonly #suites = new Map<number, InvestigationSuite>();
-  readonly #versions = new Map<number, Version>();
-  readonly #pipelines = new Map<number, Pipeline>();
-  readonly #launches = new Map<number, Launch>();
-  readonly #jobs = new Map<number, Job>();
-  readonly #cases = new Map<number, Case>();
+  readonly #tables: StoreTables;
+  readonly #suites: ReadonlyMap<RowKey, InvestigationSuite>;
+  readonly #versions: ReadonlyMap<RowKey, Version>;
+  readonly #cases: ReadonlyMap<RowKey, Case>;
   /** Triage rows keyed by case id (one per case). */
-  readonly #triages = new Map<number, Triage>();
-  readonly #symptoms = new Map<number, Symptom>();
-  readonly #rcas = new Map<number, Rca>();
-  readonly #links = new Map<number, SymptomRcaLink>();
-  readonly #pendingReferences = new Map<number, PendingReference>();
+  readonly #triages: ReadonlyMap<RowKey, Triage>;
+  readonly #symptoms: ReadonlyMap<RowKey, Symptom>;
+  readonly #rcas: ReadonlyMap<RowKey, Rca>;
+  readonly #links: ReadonlyMap<RowKey, SymptomRcaLink>;
+  readonly #pendingReferences: ReadonlyMap<RowKey, PendingReference>;
+  readonly #caseStates: ReadonlyMap<RowKey, unknown>;
+  readonly #artifacts: ReadonlyMap<RowKey, ArtifactRecord>;
+  readonly #dispatches: ReadonlyMap<RowKey, DispatchRecord>;
+  readonly #settings: ReadonlyMap<RowKey, unknown>;
 
   /**
    * Creates an empty store.
@@ -152,14 +147,31 @@ export class MemoryStore implements Store {
    */
   constructor(options: MemoryStoreOptions = {}) {
     this.#now = options.now ?? (() => new Date());
+    const tables = new StoreTables(
+      options.onCommit ?? (() => {}),
+      options.initial,
+    );
+    this.#tables = tables;
+    this.#suites = tables.map("suites");
+    this.#versions = tables.map("versions");
+    this.#cases = tables.map("cases");
+    this.#triages = tables.map("triages");
+    this.#symptoms = tables.map("symptoms");
+    this.#rcas = tables.map("rcas");
+    this.#links = tables.map("links");
+    this.#pendingReferences = tables.map("pendingReferences");
+    this.#caseStates = tables.map("caseStates");
+    this.#artifacts = tables.map("artifacts");
+    this.#dispatches = tables.map("dispatches");
+    this.#settings = tables.map("settings");
   }
 
   #timestamp(): string {
     return formatTimestamp(this.#now());
   }
 
-  #nextId(entity: keyof Counters): number {
-    return ++this.#counters[entity];
+  #nextId(entity: string): number {
+    return this.#tables.nextId(entity);
   }
 
   #requireCase(id: number, action: string): Case {
@@ -187,17 +199,17 @@ export class MemoryStore implements Store {
   }
 
   #putCase(record: Case): Case {
-    this.#cases.set(record.id, record);
+    this.#tables.put("cases", record.id, record);
     return copyRecord(record);
   }
 
   #putSymptom(record: Symptom): Symptom {
-    this.#symptoms.set(record.id, record);
+    this.#tables.put("symptoms", record.id, record);
     return copyRecord(record);
   }
 
   #putRca(record: Rca): Rca {
-    this.#rcas.set(record.id, record);
+    this.#tables.put("rcas", record.id, record);
     return copyRca(record);
   }
 
@@ -212,7 +224,7 @@ export class MemoryStore implements Store {
         createdAt: this.#timestamp(),
         closedAt: "",
       };
-      this.#suites.set(suite.id, suite);
+      this.#tables.put("suites", suite.id, suite);
       return copyRecord(suite);
     });
   }
@@ -240,7 +252,7 @@ export class MemoryStore implements Store {
         }
       }
       const version: Version = { id: this.#nextId("version"), label, ocpBuild };
-      this.#versions.set(version.id, version);
+      this.#tables.put("versions", version.id, version);
       return copyRecord(version);
     });
   }
@@ -260,7 +272,7 @@ export class MemoryStore implements Store {
         name: input.name,
         status: input.status,
       };
-      this.#pipelines.set(pipeline.id, pipeline);
+      this.#tables.put("pipelines", pipeline.id, pipeline);
       return copyRecord(pipeline);
     });
   }
@@ -274,7 +286,7 @@ export class MemoryStore implements Store {
         name: input.name,
         status: input.status,
       };
-      this.#launches.set(launch.id, launch);
+      this.#tables.put("launches", launch.id, launch);
       return copyRecord(launch);
     });
   }
@@ -288,7 +300,7 @@ export class MemoryStore implements Store {
         name: input.name,
         status: input.status,
       };
-      this.#jobs.set(job.id, job);
+      this.#tables.put("jobs", job.id, job);
       return copyRecord(job);
     });
   }
@@ -413,7 +425,7 @@ export class MemoryStore implements Store {
         dataQualityNotes: input.dataQualityNotes,
         createdAt: this.#timestamp(),
       };
-      this.#triages.set(triage.caseId, triage);
+      this.#tables.put("triages", triage.caseId, triage);
       return copyTriage(triage);
     });
   }
@@ -574,7 +586,10 @@ export class MemoryStore implements Store {
           symptom.status === "active" &&
           Date.parse(symptom.lastSeenAt) < cutoff
         ) {
-          this.#symptoms.set(symptom.id, { ...symptom, status: "dormant" });
+          this.#tables.put("symptoms", symptom.id, {
+            ...symptom,
+            status: "dormant",
+          });
           count++;
         }
       }
@@ -698,7 +713,7 @@ export class MemoryStore implements Store {
         notes: input.notes,
         linkedAt: this.#timestamp(),
       };
-      this.#links.set(link.id, link);
+      this.#tables.put("links", link.id, link);
       return copyRecord(link);
     });
   }
@@ -745,7 +760,7 @@ export class MemoryStore implements Store {
         confidence: input.confidence,
         createdAt: this.#timestamp(),
       };
-      this.#pendingReferences.set(reference.id, reference);
+      this.#tables.put("pendingReferences", reference.id, reference);
       return copyRecord(reference);
     });
   }
@@ -764,11 +779,95 @@ export class MemoryStore implements Store {
    */
   removePendingReference(id: number): Promise<void> {
     return settle(() => {
-      if (!this.#pendingReferences.delete(id)) {
+      if (!this.#tables.delete("pendingReferences", id)) {
         throw new StoreError(
           `Cannot remove pending reference ${id}: no pending reference has id ${id}`,
         );
       }
     });
+  }
+
+  /** Runs `fn` as one unit of work (see {@linkcode Store.transaction}). */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#tables.unit(fn);
+  }
+
+  /** Nothing to do: a memory store holds nothing durable. */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Nothing to release. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Creates or replaces the state of a case. */
+  saveCaseState(caseId: number, state: unknown): Promise<void> {
+    return settle(() => this.#tables.put("caseStates", caseId, state));
+  }
+
+  /** Every saved case state, sorted by case id. */
+  listCaseStates(): Promise<CaseStateRecord[]> {
+    return settle(() =>
+      [...this.#caseStates].map(([caseId, state]) => ({
+        caseId: caseId as number,
+        state,
+      })).sort((a, b) => a.caseId - b.caseId)
+    );
+  }
+
+  /** Records an accepted artifact, accepted now. */
+  addArtifact(input: NewArtifactRecord): Promise<ArtifactRecord> {
+    return settle(() => {
+      const record: ArtifactRecord = {
+        id: this.#nextId("artifact"),
+        caseId: input.caseId,
+        step: input.step,
+        attempt: input.attempt,
+        raw: input.raw,
+        normalised: input.normalised,
+        acceptedAt: this.#timestamp(),
+      };
+      this.#tables.put("artifacts", record.id, record);
+      return record;
+    });
+  }
+
+  /** Every accepted artifact, sorted by id. */
+  listArtifacts(): Promise<ArtifactRecord[]> {
+    return settle(() => sortedById(this.#artifacts.values(), copyRecord));
+  }
+
+  /** Appends to the dispatch log, at now. */
+  logDispatch(input: NewDispatchRecord): Promise<DispatchRecord> {
+    return settle(() => {
+      const record: DispatchRecord = {
+        id: this.#nextId("dispatch"),
+        caseId: input.caseId,
+        step: input.step,
+        attempt: input.attempt,
+        event: input.event,
+        detail: input.detail,
+        at: this.#timestamp(),
+      };
+      this.#tables.put("dispatches", record.id, record);
+      return copyRecord(record);
+    });
+  }
+
+  /** The dispatch log, sorted by id. */
+  listDispatches(): Promise<DispatchRecord[]> {
+    return settle(() => sortedById(this.#dispatches.values(), copyRecord));
+  }
+
+  /** A run setting, or `undefined` when unset. */
+  getSetting(key: string): Promise<unknown> {
+    return settle(() => this.#settings.get(key));
+  }
+
+  /** Sets a run setting. */
+  setSetting(key: string, value: unknown): Promise<void> {
+    return settle(() => this.#tables.put("settings", key, value));
   }
 }

@@ -200,6 +200,54 @@ export type NewSymptomRcaLink = Omit<SymptomRcaLink, "id" | "linkedAt">;
 /** Fields of a new pending reference. */
 export type NewPendingReference = Omit<PendingReference, "id" | "createdAt">;
 
+/**
+ * An accepted step artifact: what the agent wrote and what the pipeline made
+ * of it.
+ */
+export interface ArtifactRecord {
+  readonly id: number;
+  /** Store case id. */
+  readonly caseId: number;
+  /** Pipeline step, e.g. `F1_TRIAGE`. */
+  readonly step: string;
+  /** Execution of the step in the case, from 0 (loops repeat a step). */
+  readonly attempt: number;
+  /** The answer as the agent wrote it (JSON text of its payload). */
+  readonly raw: string;
+  /** The validated, normalised artifact. */
+  readonly normalised: unknown;
+  readonly acceptedAt: string;
+}
+
+/** Fields of a new artifact record. */
+export type NewArtifactRecord = Omit<ArtifactRecord, "id" | "acceptedAt">;
+
+/** What happened to a dispatch. */
+export type DispatchEvent = "asked" | "answered" | "failed" | "recovered";
+
+/** One entry of the dispatch log. */
+export interface DispatchRecord {
+  readonly id: number;
+  /** Store case id. */
+  readonly caseId: number;
+  readonly step: string;
+  readonly attempt: number;
+  readonly event: DispatchEvent;
+  /** Error text of a failed dispatch, else empty. */
+  readonly detail: string;
+  readonly at: string;
+}
+
+/** Fields of a new dispatch-log entry. */
+export type NewDispatchRecord = Omit<DispatchRecord, "id" | "at">;
+
+/** A case's pipeline state as the runner saved it (JSON). */
+export interface CaseStateRecord {
+  /** Store case id. */
+  readonly caseId: number;
+  readonly state: unknown;
+}
+
 /** A write was refused: unknown id, duplicate unique key. */
 export class StoreError extends Error {
   /** Creates a store error with an optional underlying cause. */
@@ -209,8 +257,62 @@ export class StoreError extends Error {
   }
 }
 
-/** The investigation store. */
+/**
+ * The store could not persist a committed unit of work (disk full, read-only
+ * file system, I/O error, the database removed). What was committed before it
+ * is kept; the unit that failed is not durable.
+ */
+export class StoreIoError extends StoreError {
+  /** Creates a store I/O error. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StoreIoError";
+  }
+}
+
+/**
+ * The investigation store, plus the run records (case states, accepted
+ * artifacts, the dispatch log, settings) a durable run keeps beside it.
+ *
+ * Run records are JSON values kept as given: callers never mutate them.
+ */
 export interface Store {
+  /**
+   * Runs `fn` as one unit of work: every write it makes commits together
+   * when it returns, and none does when it throws (the store is as before).
+   * Units do not nest: a unit started inside another joins it. Writes made
+   * while a unit is open belong to it, so run one unit at a time.
+   *
+   * @throws {StoreIoError} when the committed unit cannot be persisted.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Makes every committed unit durable now (a store that groups commits
+   * writes its open group).
+   *
+   * @throws {StoreIoError} when it cannot.
+   */
+  flush(): Promise<void>;
+  /** Flushes and releases the store; it must not be used afterwards. */
+  close(): Promise<void>;
+
+  /** Creates or replaces the state of a case. */
+  saveCaseState(caseId: number, state: unknown): Promise<void>;
+  /** Every saved case state, sorted by case id. */
+  listCaseStates(): Promise<CaseStateRecord[]>;
+  /** Records an accepted artifact, accepted now. */
+  addArtifact(input: NewArtifactRecord): Promise<ArtifactRecord>;
+  /** Every accepted artifact, sorted by id (acceptance order). */
+  listArtifacts(): Promise<ArtifactRecord[]>;
+  /** Appends to the dispatch log, at now. */
+  logDispatch(input: NewDispatchRecord): Promise<DispatchRecord>;
+  /** The dispatch log, sorted by id. */
+  listDispatches(): Promise<DispatchRecord[]>;
+  /** A run setting, or `undefined` when unset. */
+  getSetting(key: string): Promise<unknown>;
+  /** Sets a run setting (a JSON value). */
+  setSetting(key: string, value: unknown): Promise<void>;
+
   createSuite(input: NewSuite): Promise<InvestigationSuite>;
   getSuite(id: number): Promise<InvestigationSuite | undefined>;
 

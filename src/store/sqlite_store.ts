@@ -1,0 +1,377 @@
+/**
+ * The durable {@linkcode Store}: a {@linkcode MemoryStore} whose committed
+ * units of work are written to a SQLite database (`node:sqlite`, WAL mode),
+ * one per run directory. The database is the source of truth: opening it
+ * again restores every committed unit.
+ *
+ * Reads are served from memory; each committed unit's changed rows are
+ * written in one SQLite transaction. With `commitIntervalMs` > 0 several
+ * units are grouped into one transaction (a group holds whole units only),
+ * written once the interval has passed at a commit and on `flush()`.
+ *
+ * Schema (version {@linkcode SQLITE_SCHEMA_VERSION}): one table per entity,
+ * `(id INTEGER PRIMARY KEY, record TEXT)` holding the record as JSON, and
+ * `meta(key, value)` holding the schema version and the next-id counters.
+ * See `docs/run-store.md`.
+ *
+ * @module
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { statSync } from "node:fs";
+import { MemoryStore } from "./memory_store.ts";
+import { StoreError, StoreIoError } from "./store.ts";
+import {
+  type RowKey,
+  type StoreChanges,
+  type StoreRows,
+  TABLE_NAMES,
+  type TableName,
+} from "./store_tables.ts";
+
+/** Version of the database layout; a database of another version is refused. */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+/** SQL table of each store table. */
+export const SQL_TABLES: Readonly<Record<TableName, string>> = {
+  suites: "suites",
+  versions: "versions",
+  pipelines: "pipelines",
+  launches: "launches",
+  jobs: "jobs",
+  cases: "cases",
+  triages: "triages",
+  symptoms: "symptoms",
+  rcas: "rcas",
+  links: "symptom_rca_links",
+  pendingReferences: "pending_references",
+  caseStates: "case_states",
+  artifacts: "artifacts",
+  dispatches: "dispatches",
+  settings: "settings",
+};
+
+/** Tables keyed by text (setting names); the others by integer ids. */
+const TEXT_KEYED = new Set<TableName>(["settings"]);
+
+/** Rows per multi-row statement when a group is written. */
+const CHUNK = 64;
+
+/** Options of {@linkcode SqliteStore.open}. */
+export interface SqliteStoreOptions {
+  /** Path of the database file (`:memory:` for none). */
+  readonly path: string;
+  /** @default {() => new Date()} */
+  readonly now?: () => Date;
+  /**
+   * Group committed units into one SQLite transaction written at most this
+   * often (at a commit once the interval has passed, and on `flush()`);
+   * 0 writes every unit at once.
+   *
+   * @default {0}
+   */
+  readonly commitIntervalMs?: number;
+  /**
+   * Opens the database (a seam for fault tests, which keep the handle to
+   * make it fail).
+   *
+   * @default {(path) => new DatabaseSync(path)}
+   */
+  readonly openDatabase?: (path: string) => DatabaseSync;
+}
+
+function ioError(path: string, action: string, error: unknown): StoreIoError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new StoreIoError(
+    `Cannot ${action} run store '${path}': ${message}`,
+    { cause: error },
+  );
+}
+
+interface FileIdentity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+function identityOf(path: string): FileIdentity | undefined {
+  try {
+    const info = statSync(path);
+    return { dev: info.dev, ino: info.ino };
+  } catch {
+    // A missing file has no identity; the caller reports it.
+    return undefined;
+  }
+}
+
+/** Writes committed changes to the database. */
+class SqliteWriter {
+  readonly #db: DatabaseSync;
+  readonly #path: string;
+  readonly #identity: FileIdentity | undefined;
+  readonly #single = new Map<string, StatementSync>();
+  readonly #multi = new Map<string, StatementSync>();
+  readonly #delete = new Map<string, StatementSync>();
+  readonly #counters: StatementSync;
+  #pending = new Map<TableName, Map<RowKey, unknown>>();
+  #pendingCounters: Readonly<Record<string, number>> | undefined;
+
+  constructor(db: DatabaseSync, path: string) {
+    this.#db = db;
+    this.#path = path;
+    this.#identity = path === ":memory:" ? undefined : identityOf(path);
+    this.#counters = db.prepare(
+      "INSERT OR REPLACE INTO meta(key, value) VALUES ('counters', ?)",
+    );
+  }
+
+  get hasPending(): boolean {
+    return this.#pendingCounters !== undefined;
+  }
+
+  add(changes: StoreChanges): void {
+    for (const [table, rows] of changes.rows) {
+      let pending = this.#pending.get(table);
+      if (pending === undefined) this.#pending.set(table, pending = new Map());
+      for (const [key, value] of rows) pending.set(key, value);
+    }
+    this.#pendingCounters = changes.counters;
+  }
+
+  #statement(
+    cache: Map<string, StatementSync>,
+    table: TableName,
+    sql: string,
+  ): StatementSync {
+    let statement = cache.get(table);
+    if (statement === undefined) {
+      cache.set(table, statement = this.#db.prepare(sql));
+    }
+    return statement;
+  }
+
+  #checkFile(): void {
+    if (this.#identity === undefined) return;
+    const now = identityOf(this.#path);
+    if (
+      now === undefined || now.dev !== this.#identity.dev ||
+      now.ino !== this.#identity.ino
+    ) {
+      throw new Error(
+        "the database file was removed or replaced (was the run directory deleted?)",
+      );
+    }
+  }
+
+  write(): void {
+    if (this.#pendingCounters === undefined) return;
+    const pending = this.#pending;
+    const counters = this.#pendingCounters;
+    this.#pending = new Map();
+    this.#pendingCounters = undefined;
+    try {
+      this.#checkFile();
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        for (const [table, rows] of pending) this.#writeTable(table, rows);
+        this.#counters.run(JSON.stringify(counters));
+        this.#db.exec("COMMIT");
+      } catch (error) {
+        try {
+          this.#db.exec("ROLLBACK");
+        } catch {
+          // The transaction may be gone already (SQLite rolls back on some
+          // errors); the original error is the one to report.
+        }
+        throw error;
+      }
+    } catch (error) {
+      throw ioError(this.#path, "write", error);
+    }
+  }
+
+  #writeTable(table: TableName, rows: Map<RowKey, unknown>): void {
+    const sql = SQL_TABLES[table];
+    const keyColumn = TEXT_KEYED.has(table) ? "key" : "id";
+    const upserts: (string | number)[] = [];
+    for (const [key, value] of rows) {
+      if (value === undefined) {
+        this.#statement(
+          this.#delete,
+          table,
+          `DELETE FROM ${sql} WHERE ${keyColumn} = ?`,
+        ).run(key);
+      } else {
+        upserts.push(key, JSON.stringify(value));
+      }
+    }
+    const multi = this.#statement(
+      this.#multi,
+      table,
+      `INSERT OR REPLACE INTO ${sql}(${keyColumn}, record) VALUES ${
+        Array(CHUNK).fill("(?, ?)").join(", ")
+      }`,
+    );
+    let i = 0;
+    for (; i + 2 * CHUNK <= upserts.length; i += 2 * CHUNK) {
+      multi.run(...upserts.slice(i, i + 2 * CHUNK));
+    }
+    const single = this.#statement(
+      this.#single,
+      table,
+      `INSERT OR REPLACE INTO ${sql}(${keyColumn}, record) VALUES (?, ?)`,
+    );
+    for (; i < upserts.length; i += 2) single.run(upserts[i], upserts[i + 1]);
+  }
+}
+
+function createSchema(db: DatabaseSync): void {
+  db.exec("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)");
+  for (const table of TABLE_NAMES) {
+    const keyColumn = TEXT_KEYED.has(table)
+      ? "key TEXT PRIMARY KEY"
+      : "id INTEGER PRIMARY KEY";
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${
+        SQL_TABLES[table]
+      }(${keyColumn}, record TEXT NOT NULL)`,
+    );
+  }
+}
+
+function loadRows(db: DatabaseSync, path: string): StoreRows {
+  const version = db.prepare(
+    "SELECT value FROM meta WHERE key = 'schema_version'",
+  ).get() as { value: string } | undefined;
+  if (version === undefined) {
+    db.prepare(
+      "INSERT INTO meta(key, value) VALUES ('schema_version', ?)",
+    ).run(String(SQLITE_SCHEMA_VERSION));
+  } else if (version.value !== String(SQLITE_SCHEMA_VERSION)) {
+    throw new StoreError(
+      `Cannot open run store '${path}': schema version '${version.value}'; expected '${SQLITE_SCHEMA_VERSION}'`,
+    );
+  }
+  const rows: Partial<Record<TableName, [RowKey, unknown][]>> = {};
+  for (const table of TABLE_NAMES) {
+    const keyColumn = TEXT_KEYED.has(table) ? "key" : "id";
+    const found = db.prepare(
+      `SELECT ${keyColumn} AS k, record FROM ${SQL_TABLES[table]}`,
+    ).all() as { k: RowKey; record: string }[];
+    rows[table] = found.map((row) => [row.k, JSON.parse(row.record)]);
+  }
+  const counters = db.prepare(
+    "SELECT value FROM meta WHERE key = 'counters'",
+  ).get() as { value: string } | undefined;
+  return { rows, counters: counters ? JSON.parse(counters.value) : {} };
+}
+
+/**
+ * A {@linkcode MemoryStore} persisted to SQLite. Create it with
+ * {@linkcode SqliteStore.open}.
+ *
+ * @example Usage
+ * ```ts
+ * import { SqliteStore } from "./sqlite_store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = SqliteStore.open({ path: ":memory:" });
+ * const suite = await store.transaction(() =>
+ *   store.createSuite({ name: "ptp-mock" })
+ * );
+ * assert.equal(suite.id, 1);
+ * await store.close();
+ * ```
+ */
+export class SqliteStore extends MemoryStore {
+  readonly #db: DatabaseSync;
+  readonly #writer: SqliteWriter;
+  readonly #intervalMs: number;
+  readonly #clock: () => Date;
+  #groupStarted = 0;
+  #closed = false;
+
+  private constructor(
+    db: DatabaseSync,
+    initial: StoreRows,
+    options: SqliteStoreOptions,
+  ) {
+    const clock = options.now ?? (() => new Date());
+    const self: { store?: SqliteStore } = {};
+    // The tables commit only after construction, when `self.store` is set.
+    super({ now: clock, initial, onCommit: (c) => self.store!.#onCommit(c) });
+    self.store = this;
+    this.#db = db;
+    this.#writer = new SqliteWriter(db, options.path);
+    this.#intervalMs = options.commitIntervalMs ?? 0;
+    this.#clock = clock;
+  }
+
+  /**
+   * Opens (or creates) the database at `options.path` and loads it.
+   *
+   * @throws {StoreIoError} when the file cannot be opened or read.
+   * @throws {StoreError} when it holds another schema version.
+   * @throws {RangeError} when `commitIntervalMs` is negative.
+   */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const interval = options.commitIntervalMs ?? 0;
+    if (!Number.isFinite(interval) || interval < 0) {
+      throw new RangeError(
+        `Cannot open run store with commitIntervalMs = ${interval}: expected a finite number ≥ 0`,
+      );
+    }
+    const open = options.openDatabase ?? ((path) => new DatabaseSync(path));
+    let db: DatabaseSync;
+    let initial: StoreRows;
+    try {
+      db = open(options.path);
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+      db.exec("PRAGMA busy_timeout = 1000");
+      createSchema(db);
+      initial = loadRows(db, options.path);
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw ioError(options.path, "open", error);
+    }
+    return new SqliteStore(db, initial, options);
+  }
+
+  #onCommit(changes: StoreChanges): void {
+    const writer = this.#writer;
+    const starting = !writer.hasPending;
+    writer.add(changes);
+    const now = this.#clock().getTime();
+    if (starting) this.#groupStarted = now;
+    if (
+      this.#intervalMs === 0 || now - this.#groupStarted >= this.#intervalMs
+    ) {
+      writer.write();
+    }
+  }
+
+  /** Writes the open group now. */
+  override flush(): Promise<void> {
+    try {
+      this.#writer.write();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Flushes and closes the database; closing twice does nothing. */
+  override async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.flush();
+    } finally {
+      try {
+        this.#db.close();
+      } catch {
+        // Closing a database whose file failed can fail too; the flush
+        // error (if any) is the one that matters.
+      }
+    }
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The store contract, run against both stores: units of work commit whole or
+ * not at all, run records round-trip, and (for SQLite) everything committed
+ * survives closing and reopening the database.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { MemoryStore } from "./memory_store.ts";
+import { SqliteStore } from "./sqlite_store.ts";
+import { type Store, StoreError, StoreIoError } from "./store.ts";
+import { withTempDir } from "../../tests/support/temp_dir.ts";
+
+const now = () => new Date("2026-02-17T10:00:00Z");
+
+/** A store under test; `reopen` returns what a later process would see. */
+interface Subject {
+  readonly store: Store;
+  reopen(): Promise<Store>;
+}
+
+type Factory = (dir: string) => Subject;
+
+const FACTORIES: Record<string, Factory> = {
+  MemoryStore: () => {
+    const store = new MemoryStore({ now });
+    return { store, reopen: () => Promise.resolve(store) };
+  },
+  SqliteStore: (dir) => {
+    const path = join(dir, "run.db");
+    const store = SqliteStore.open({ path, now });
+    return {
+      store,
+      async reopen() {
+        await store.close();
+        return SqliteStore.open({ path, now });
+      },
+    };
+  },
+  "SqliteStore (grouped)": (dir) => {
+    const path = join(dir, "run.db");
+    const store = SqliteStore.open({ path, now, commitIntervalMs: 60_000 });
+    return {
+      store,
+      async reopen() {
+        await store.close();
+        return SqliteStore.open({ path, now });
+      },
+    };
+  },
+};
+
+async function scaffold(store: Store) {
+  return await store.transaction(async () => {
+    const suite = await store.createSuite({ name: "s" });
+    const first = await store.createCase({ jobId: 1, launchId: 1, name: "a" });
+    const second = await store.createCase({ jobId: 1, launchId: 1, name: "b" });
+    return { suite, first, second };
+  });
+}
+
+for (const [name, factory] of Object.entries(FACTORIES)) {
+  Deno.test(`${name}: a unit of work commits every write together`, async () => {
+    await withTempDir(async (dir) => {
+      const subject = factory(dir);
+      const { first } = await scaffold(subject.store);
+      await subject.store.transaction(async () => {
+        const symptom = await subject.store.createSymptom({
+          fingerprint: "f1",
+          name: "timeout",
+        });
+        await subject.store.linkCaseToSymptom(first.id, symptom.id);
+        await subject.store.saveCaseState(first.id, { step: "F1" });
+        await subject.store.addArtifact({
+          caseId: first.id,
+          step: "F0_RECALL",
+          attempt: 0,
+          raw: '{"match":false}',
+          normalised: { match: false },
+        });
+      });
+      const store = await subject.reopen();
+      assert.equal((await store.getCase(first.id))?.symptomId, 1);
+      assert.deepEqual(await store.listCaseStates(), [
+        { caseId: first.id, state: { step: "F1" } },
+      ]);
+      const [artifact] = await store.listArtifacts();
+      assert.equal(artifact.raw, '{"match":false}');
+      assert.deepEqual(artifact.normalised, { match: false });
+      assert.equal(artifact.acceptedAt, "2026-02-17T10:00:00Z");
+      await store.close();
+    });
+  });
+
+  Deno.test(`${name}: a unit of work that throws leaves nothing`, async () => {
+    await withTempDir(async (dir) => {
+      const subject = factory(dir);
+      const { first } = await scaffold(subject.store);
+      await assert.rejects(
+        subject.store.transaction(async () => {
+          const symptom = await subject.store.createSymptom({
+            fingerprint: "f1",
+            name: "timeout",
+          });
+          await subject.store.linkCaseToSymptom(first.id, symptom.id);
+          await subject.store.saveCaseState(first.id, { step: "F1" });
+          await subject.store.setSetting("phase", "investigation");
+          await subject.store.linkCaseToSymptom(first.id, 99);
+        }),
+        StoreError,
+      );
+      assert.equal((await subject.store.getCase(first.id))?.symptomId, 0);
+      assert.deepEqual(await subject.store.listSymptoms(), []);
+      assert.deepEqual(await subject.store.listCaseStates(), []);
+      assert.equal(await subject.store.getSetting("phase"), undefined);
+      // Ids are not consumed by a unit that was undone.
+      const symptom = await subject.store.transaction(() =>
+        subject.store.createSymptom({ fingerprint: "f2", name: "crash" })
+      );
+      assert.equal(symptom.id, 1);
+      const store = await subject.reopen();
+      assert.deepEqual(
+        (await store.listSymptoms()).map((s) => s.fingerprint),
+        ["f2"],
+      );
+      await store.close();
+    });
+  });
+
+  Deno.test(`${name}: ids continue after reopening`, async () => {
+    await withTempDir(async (dir) => {
+      const subject = factory(dir);
+      await scaffold(subject.store);
+      await subject.store.transaction(async () => {
+        const ref = await subject.store.addPendingReference({
+          caseId: 1,
+          targetCaseId: 2,
+          kind: "recall",
+          confidence: 0.9,
+        });
+        await subject.store.removePendingReference(ref.id);
+      });
+      const store = await subject.reopen();
+      const next = await store.transaction(() =>
+        store.createCase({ jobId: 1, launchId: 1, name: "c" })
+      );
+      assert.equal(next.id, 3);
+      const ref = await store.transaction(() =>
+        store.addPendingReference({
+          caseId: 1,
+          targetCaseId: 2,
+          kind: "correlate",
+          confidence: 0.8,
+        })
+      );
+      assert.equal(ref.id, 2);
+      assert.deepEqual(await store.listPendingReferences(), [ref]);
+      await store.close();
+    });
+  });
+
+  Deno.test(`${name}: settings and the dispatch log round-trip`, async () => {
+    await withTempDir(async (dir) => {
+      const subject = factory(dir);
+      await subject.store.setSetting("settings", { parallel: 4 });
+      await subject.store.logDispatch({
+        caseId: 1,
+        step: "F0_RECALL",
+        attempt: 0,
+        event: "asked",
+        detail: "",
+      });
+      await subject.store.flush();
+      const store = await subject.reopen();
+      assert.deepEqual(await store.getSetting("settings"), { parallel: 4 });
+      assert.deepEqual(
+        (await store.listDispatches()).map((d) => [d.id, d.event]),
+        [[1, "asked"]],
+      );
+      await store.close();
+    });
+  });
+}
+
+Deno.test("SqliteStore groups units until the interval has passed", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "run.db");
+    let ms = 0;
+    const clock = () => new Date(ms);
+    const store = SqliteStore.open({ path, now: clock, commitIntervalMs: 200 });
+    const reader = new DatabaseSync(path);
+    const count = () =>
+      (reader.prepare("SELECT count(*) AS n FROM cases").get() as {
+        n: number;
+      }).n;
+    const addCase = (name: string) =>
+      store.transaction(() =>
+        store.createCase({ jobId: 1, launchId: 1, name })
+      );
+    await addCase("a");
+    ms = 100;
+    await addCase("b");
+    assert.equal(count(), 0, "a group is written once the interval passed");
+    ms = 250;
+    await addCase("c");
+    assert.equal(count(), 3);
+    await addCase("d");
+    assert.equal(count(), 3);
+    await store.flush();
+    assert.equal(count(), 4);
+    reader.close();
+    await store.close();
+  });
+});
+
+Deno.test("SqliteStore reports a failed write as a StoreIoError", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "run.db");
+    let db: DatabaseSync | undefined;
+    const store = SqliteStore.open({
+      path,
+      openDatabase: (p) => db = new DatabaseSync(p),
+    });
+    await scaffold(store);
+    // A real SQLite refusal: the connection may no longer write (as on a
+    // read-only remount; root ignores permission bits, so chmod cannot).
+    db!.exec("PRAGMA query_only = ON");
+    await assert.rejects(
+      store.transaction(() => store.setSetting("x", 1)),
+      (error: unknown) => {
+        assert.ok(error instanceof StoreIoError);
+        assert.match(error.message, /^Cannot write run store '.*run\.db': /);
+        return true;
+      },
+    );
+    db!.exec("PRAGMA query_only = OFF");
+    await store.close();
+    const reopened = SqliteStore.open({ path });
+    assert.equal((await reopened.listCases()).length, 2);
+    assert.equal(await reopened.getSetting("x"), undefined);
+    await reopened.close();
+  });
+});
+
+Deno.test("SqliteStore notices its database file was removed", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "run.db");
+    const store = SqliteStore.open({ path });
+    await scaffold(store);
+    await Deno.remove(path);
+    await assert.rejects(
+      store.transaction(() => store.setSetting("x", 1)),
+      /database file was removed or replaced/,
+    );
+    await store.close();
+  });
+});
+
+Deno.test("SqliteStore refuses a database of another schema version", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "run.db");
+    await SqliteStore.open({ path }).close();
+    const db = new DatabaseSync(path);
+    db.exec("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+    db.close();
+    assert.throws(
+      () => SqliteStore.open({ path }),
+      /Cannot open run store '.*': schema version '99'; expected '1'/,
+    );
+  });
+});
