@@ -63,6 +63,12 @@ export interface AgentAdapterOptions {
    * @default {"data"}
    */
   readonly fieldPrefix?: string;
+  /**
+   * Answers already on disk, by artifact path (`--resume` after a crash):
+   * a request whose artifact is here is answered from it without a
+   * dispatch, once.
+   */
+  readonly recovered?: Map<string, unknown>;
 }
 
 /** Creates the agent adapter. */
@@ -118,10 +124,23 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
     };
   }
 
+  /** Takes the recovered answer of `context`, when there is one. */
+  function recovered(context: DispatchContext): { data: unknown } | undefined {
+    const answers = options.recovered;
+    if (answers === undefined || !answers.has(context.artifactPath)) {
+      return undefined;
+    }
+    const data = answers.get(context.artifactPath);
+    answers.delete(context.artifactPath);
+    return { data };
+  }
+
   const adapter: ModelAdapter = {
     name: options.name ?? "agent",
     async answer(request: StepRequest): Promise<StepAnswer> {
       const { context, source } = await prepare(request);
+      const found = recovered(context);
+      if (found) return { data: found.data, source };
       return { data: await dispatcher.dispatch(context), source };
     },
   };
@@ -130,8 +149,11 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
     ...adapter,
     async answerBatch(requests, batch) {
       const prepared = await Promise.allSettled(requests.map(prepare));
-      const ready = prepared.flatMap((p) =>
-        p.status === "fulfilled" ? [p.value] : []
+      const found = prepared.map((p) =>
+        p.status === "fulfilled" ? recovered(p.value.context) : undefined
+      );
+      const ready = prepared.flatMap((p, i) =>
+        p.status === "fulfilled" && found[i] === undefined ? [p.value] : []
       );
       const dispatched = ready.length === 0 ? [] : await dispatcher
         .dispatchBatch(ready.map((p) => p.context), {
@@ -139,8 +161,15 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
           briefing: await batch.briefing(),
         });
       let next = 0;
-      return prepared.map((p): PromiseSettledResult<StepAnswer> => {
+      return prepared.map((p, i): PromiseSettledResult<StepAnswer> => {
         if (p.status === "rejected") return p;
+        const answer = found[i];
+        if (answer !== undefined) {
+          return {
+            status: "fulfilled",
+            value: { data: answer.data, source: p.value.source },
+          };
+        }
         const result = dispatched[next++];
         return result.status === "fulfilled"
           ? {

@@ -37,6 +37,8 @@ export interface TransportSettings {
   readonly terminal: Terminal;
   /** Loaded prompt templates (undefined for the in-process stub). */
   readonly templates?: PromptTemplates;
+  /** Answers found on disk by `--resume`, by artifact path. */
+  readonly recovered?: Map<string, unknown>;
 }
 
 /**
@@ -106,6 +108,7 @@ export function buildTransport(
     dispatcher: dispatcherFor(settings, context, tokens),
     templates: settings.templates!,
     fieldPrefix: settings.transport === "stdin" ? "" : "data",
+    recovered: settings.recovered,
   });
   return { adapter, tokens };
 }

@@ -26,7 +26,16 @@ import {
   type ResponderProcess,
   spawnResponder,
 } from "../responder/responder_process.ts";
-import { calibrate } from "../runner/calibrate.ts";
+import { calibrate, type CalibrateOptions } from "../runner/calibrate.ts";
+import { RunStoppedError } from "../runner/environment_failure.ts";
+import {
+  type PreparedRunDirectory,
+  prepareRunDirectory,
+} from "../runner/prepare_run_directory.ts";
+import type { Scenario } from "../scenario/scenario_schema.ts";
+import { recoverAnswers } from "../transport/recover_answers.ts";
+import { checkWritable } from "../util/check_writable.ts";
+import { applyStoredFlags, storedFlags } from "./stored_flags.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
 import { finalizeSignals } from "../transport/finalize_signals.ts";
 import { atomicWriteJson } from "../util/atomic_write.ts";
@@ -40,7 +49,14 @@ export interface CalibrateCommandContext {
   readonly terminal: Terminal;
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
+  /** Flags given on the command line (not defaults), for `--resume`. */
+  readonly explicit?: ReadonlySet<string>;
+  /** Opens each run's store (a seam for fault tests). */
+  readonly openStore?: CalibrateOptions["openStore"];
 }
+
+/** How often the in-process path commits its group of steps. */
+export const IN_PROCESS_COMMIT_INTERVAL_MS = 200;
 
 /** File name of the token report inside a run directory. */
 export const TOKEN_REPORT_FILE = "token-report.json";
@@ -55,15 +71,49 @@ export async function runCalibrateCommand(
   context: CalibrateCommandContext,
 ): Promise<ExitCodeValue> {
   validateCalibrateFlags(flags);
+  if (flags.resume) {
+    applyStoredFlags(flags, context.explicit ?? new Set(), flags.runDir);
+    validateCalibrateFlags(flags);
+  }
   const { terminal } = context;
   const transport = transportOf(flags);
-  const responderMode = responderOf(flags);
   if (transport === "stdin" && !terminal.interactive) {
     throw new UsageError(
       "Cannot use --dispatch=stdin: standard input is not a terminal, so nobody can answer; run in a terminal or use --dispatch=file",
     );
   }
   const scenario = await loadScenario(flags.scenario);
+  const outputs = flags.report === undefined ? [] : [flags.report];
+  const unwritable = await checkWritable(outputs);
+  if (unwritable.length > 0) {
+    throw new UsageError(
+      unwritable.map((p) => `Cannot write '${p.path}': ${p.reason}`).join(
+        "\n",
+      ),
+    );
+  }
+  // Before any work (and before the responder starts): the run directory
+  // must be usable and not in use by another calibrate.
+  const directory = await prepareRunDirectory(flags.runDir, {
+    resume: flags.resume,
+    clean: flags.clean,
+  });
+  try {
+    return await runInDirectory(flags, context, scenario, directory);
+  } finally {
+    directory.lock.release();
+  }
+}
+
+async function runInDirectory(
+  flags: CalibrateFlags,
+  context: CalibrateCommandContext,
+  scenario: Scenario,
+  directory: PreparedRunDirectory,
+): Promise<ExitCodeValue> {
+  const { terminal } = context;
+  const transport = transportOf(flags);
+  const responderMode = responderOf(flags);
   const prices = {
     inputPerMillion: flags.inputPrice,
     outputPerMillion: flags.outputPrice,
@@ -77,7 +127,24 @@ export async function runCalibrateCommand(
       }`,
     );
   }
+  let recovered: Map<string, unknown> | undefined;
+  if (flags.resume && (transport === "file" || transport === "batch-file")) {
+    // Answers written after the last calibrate stopped are accepted as they
+    // are; their signals are closed so no responder answers them twice.
+    recovered = await recoverAnswers(flags.runDir);
+    await finalizeSignals(flags.runDir);
+    if (recovered.size > 0) {
+      terminal.info(
+        `resume: ${recovered.size} answer(s) written after the last stop will be accepted without asking again`,
+      );
+    }
+  }
+  const stopped = new AbortController();
+  const signal = context.signal
+    ? AbortSignal.any([context.signal, stopped.signal])
+    : stopped.signal;
   let responder: ResponderProcess | undefined;
+  let stopping = false;
   if (responderMode === "auto") {
     responder = spawnResponder({
       runDir: flags.runDir,
@@ -88,6 +155,17 @@ export async function runCalibrateCommand(
     terminal.progress({
       type: "info",
       message: `responder started (pid ${responder.pid})`,
+    });
+    const pid = responder.pid;
+    responder.exited.then((status) => {
+      if (stopping) return;
+      stopped.abort(
+        new RunStoppedError(
+          `the responder (pid ${pid}) ended unexpectedly (${
+            status.signal ? `signal ${status.signal}` : `exit ${status.code}`
+          }), so no answer will come`,
+        ),
+      );
     });
   } else if (responderMode === "external") {
     terminal.info(
@@ -104,22 +182,30 @@ export async function runCalibrateCommand(
       runs: flags.runs,
       parallel: flags.parallel,
       batchSize: flags.batchSize,
-      clean: flags.clean,
+      directory,
+      resume: flags.resume,
+      caseFiles: transport !== "in-process",
+      commitIntervalMs: transport === "in-process"
+        ? IN_PROCESS_COMMIT_INTERVAL_MS
+        : 0,
+      settings: storedFlags(flags),
+      openStore: context.openStore,
       thresholds: thresholdOverrides(flags),
       prices,
       adapterName: flags.adapter === "cursor" ? "agent" : flags.adapter,
       dispatchName: transport,
       transport: (ctx) =>
         buildTransport(
-          { flags, transport, scenario, terminal, templates },
+          { flags, transport, scenario, terminal, templates, recovered },
           ctx,
         ),
       clock: context.clock,
       observe: (event) => terminal.progress(event),
-      signal: context.signal,
+      signal,
     });
   } finally {
     terminal.finish();
+    stopping = true;
     if (responder) {
       await responder.stop();
       terminal.progress({

@@ -27,7 +27,8 @@ export interface CalibrateFlags {
   responder?: "auto" | "external" | "none";
   runDir: string;
   runs: number;
-  clean: boolean;
+  clean?: boolean;
+  resume: boolean;
   parallel: number;
   tokenBudget: number;
   batchSize: number;
@@ -90,10 +91,16 @@ export function defineCalibrateOptions(command: Command): Command {
     .addOption(
       new Option(
         "--clean [bool]",
-        "replace an earlier run in the run directory",
-      ).argParser(booleanValue).default(true),
+        "replace an earlier run in the run directory, finished or not (default: replace a finished run only)",
+      ).argParser(booleanValue),
     )
     .addOption(new Option("--no-clean", "keep an earlier run (refuses to mix)"))
+    .addOption(
+      new Option(
+        "--resume",
+        "continue the run in --run-dir: answered steps are not asked again",
+      ).default(false),
+    )
     .addOption(
       new Option("--parallel <n>", "parallel slots (1 = serial runner)")
         .argParser(positiveInteger).default(1),
@@ -198,6 +205,31 @@ export function defineCalibrateOptions(command: Command): Command {
     );
 }
 
+/**
+ * Flags a run keeps in its store: `--resume` takes them back, and a flag
+ * given with another value is refused.
+ */
+export const RESUMABLE_FLAGS = [
+  "scenario",
+  "adapter",
+  "dispatch",
+  "runs",
+  "parallel",
+  "batchSize",
+  "promptDir",
+  "recallHit",
+  "recallUncertain",
+  "convergenceSufficient",
+  "correlateDup",
+  "maxInvestigateLoops",
+  "maxReassessLoops",
+] as const satisfies readonly (keyof CalibrateFlags)[];
+
+/** Kebab-case flag name of a flag key (`batchSize` → `--batch-size`). */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** The token budget: concurrent dispatches allowed (`--token-budget`, 0 = `--parallel`). */
 export function tokenBudgetOf(flags: CalibrateFlags): number {
   return flags.tokenBudget > 0 ? flags.tokenBudget : flags.parallel;
@@ -240,6 +272,10 @@ export function validateCalibrateFlags(flags: CalibrateFlags): void {
   const fileTransport = transport === "file" || transport === "batch-file";
   const agent = flags.adapter !== "stub";
   const rules: [boolean, string][] = [
+    [
+      flags.resume && flags.clean === true,
+      "Cannot use --resume with --clean: --resume continues the run that --clean would delete; pass one of them",
+    ],
     [
       transport === "stdin" && flags.parallel > 1,
       `Cannot use --parallel=${flags.parallel} with --dispatch=stdin: a person answers one prompt at a time; expected --parallel=1`,

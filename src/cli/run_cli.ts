@@ -20,6 +20,8 @@ import { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
 import { PromptTemplateError } from "../adapter/prompt/render_prompt.ts";
 import { ArtifactError } from "../pipeline/artifact_error.ts";
+import type { CalibrateOptions } from "../runner/calibrate.ts";
+import { RunStoppedError } from "../runner/environment_failure.ts";
 import { RunDirectoryError } from "../runner/prepare_run_directory.ts";
 import { ScenarioError } from "../scenario/scenario_error.ts";
 import type { Clock } from "../util/clock.ts";
@@ -34,12 +36,18 @@ export interface CliContext {
   /** Aborts the running command (Ctrl-C). */
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
+  /** Opens each calibrate run's store (a seam for fault tests). */
+  readonly openStore?: CalibrateOptions["openStore"];
   /** Resolves when standard input closes (for `respond --stop-on-stdin-eof`). */
   readonly stdinClosed?: () => Promise<void>;
 }
 
 type Selected =
-  | { command: "calibrate"; flags: CalibrateFlags }
+  | {
+    command: "calibrate";
+    flags: CalibrateFlags;
+    explicit: ReadonlySet<string>;
+  }
   | { command: "respond"; flags: RespondFlags };
 
 function buildProgram(
@@ -65,9 +73,14 @@ function buildProgram(
       "Run a scenario through the F0–F6 pipeline and score it with metrics M1–M20.",
     )
     .exitOverride();
-  defineCalibrateOptions(calibrate).action((flags: CalibrateFlags) =>
-    select({ command: "calibrate", flags })
-  );
+  defineCalibrateOptions(calibrate).action((flags: CalibrateFlags) => {
+    const explicit = new Set(
+      Object.keys(flags).filter((key) =>
+        calibrate.getOptionValueSource(key) === "cli"
+      ),
+    );
+    select({ command: "calibrate", flags, explicit });
+  });
   const respond = program
     .command("respond")
     .description(
@@ -121,12 +134,18 @@ export async function runCli(
       terminal,
       signal: context.signal,
       clock: context.clock,
+      explicit: selected.explicit,
+      openStore: context.openStore,
     });
   } catch (error) {
     terminal.finish();
     if (context.signal?.aborted) {
       terminal.error("Interrupted; run directory left as it was at the stop");
       return ExitCode.Interrupted;
+    }
+    if (error instanceof RunStoppedError) {
+      terminal.error(error.message);
+      return ExitCode.Fail;
     }
     if (isInputError(error)) {
       terminal.error(error.message);

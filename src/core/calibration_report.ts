@@ -27,4 +27,9 @@ export interface CalibrationReport {
   run_metrics?: MetricSet[];
   /** Token and cost summary, when steps were dispatched. */
   tokens?: TokenSummary;
+  /**
+   * Accepted steps over every run: taken from an earlier invocation
+   * (`--resume`) and answered in this one.
+   */
+  steps?: { restored: number; answered: number };
 }

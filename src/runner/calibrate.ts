@@ -4,10 +4,27 @@
  *
  * @module
  */
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { buildCaseResult } from "./build_case_result.ts";
-import { type PreparedRun, prepareRun, syncLinks } from "./calibration_run.ts";
-import { prepareRunDirectory } from "./prepare_run_directory.ts";
+import {
+  CASES_KEY,
+  isFinished,
+  type PreparedRun,
+  prepareRun,
+  STATUS_KEY,
+  syncLinks,
+} from "./calibration_run.ts";
+import {
+  isEnvironmentFailure,
+  RunStoppedError,
+} from "./environment_failure.ts";
+import {
+  type PreparedRunDirectory,
+  prepareRunDirectory,
+  STORE_FILE,
+} from "./prepare_run_directory.ts";
+import { restoreRun } from "./restore_run.ts";
 import type { RunObserver } from "./run_event.ts";
 import { runLayout } from "./run_layout.ts";
 import { runParallel } from "./parallel_runner.ts";
@@ -20,7 +37,8 @@ import { resolveAllPendingReferences } from "../pipeline/store_effects.ts";
 import { resolveThresholds, type Thresholds } from "../pipeline/thresholds.ts";
 import type { CalibrationReport } from "../core/calibration_report.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
-import { MemoryStore } from "../store/memory_store.ts";
+import { SqliteStore } from "../store/sqlite_store.ts";
+import type { Store } from "../store/store.ts";
 import {
   DEFAULT_PRICES,
   type TokenPrices,
@@ -77,11 +95,48 @@ export interface CalibrateOptions {
    */
   readonly batchSize?: number;
   /**
-   * Replace an earlier run found in `runDir`.
+   * `true`: replace any earlier run found in `runDir`; `false`: refuse any;
+   * `undefined`: replace a finished run and refuse an unfinished one.
+   */
+  readonly clean?: boolean;
+  /**
+   * Continue the run in `runDir` (steps already accepted are not asked
+   * again).
+   *
+   * @default {false}
+   */
+  readonly resume?: boolean;
+  /**
+   * Write `state.json` and normalised artifacts into the case directories
+   * (agents read them); the in-process stub needs none.
    *
    * @default {true}
    */
-  readonly clean?: boolean;
+  readonly caseFiles?: boolean;
+  /**
+   * Group steps into one store transaction written at most this often (the
+   * in-process path); 0 commits every step at once (agents' answers cost
+   * money).
+   *
+   * @default {0}
+   */
+  readonly commitIntervalMs?: number;
+  /**
+   * The run directory, prepared (checked and locked) by the caller; without
+   * it `calibrate` prepares `runDir` itself.
+   */
+  readonly directory?: PreparedRunDirectory;
+  /** Run settings saved in the store for `--resume`. */
+  readonly settings?: unknown;
+  /**
+   * Opens a run's store (a seam for fault tests).
+   *
+   * @default {SqliteStore.open}
+   */
+  readonly openStore?: (
+    path: string,
+    options: { readonly commitIntervalMs: number; readonly now: () => Date },
+  ) => Store;
   /** Threshold overrides. */
   readonly thresholds?: Partial<Thresholds>;
   /**
@@ -113,6 +168,17 @@ export interface CalibrationOutcome {
   readonly runs: readonly RunOutcome[];
 }
 
+/** Closes a run's store; when the run failed already, its error wins. */
+async function closeStore(store: Store, failed: boolean): Promise<void> {
+  try {
+    await store.close();
+  } catch (error) {
+    // A store that failed mid-run fails again on close; the run's own
+    // error (already propagating) names the cause.
+    if (!failed) throw error;
+  }
+}
+
 /**
  * Runs `options.scenario` `runs` times with a fresh store each time, scores
  * every run, and returns the report. Token figures are attached to the case
@@ -141,73 +207,142 @@ export async function calibrate(
   const thresholds = resolveThresholds(options.thresholds);
   const clock = options.clock ?? systemClock;
   const prices = options.prices ?? DEFAULT_PRICES;
-  await prepareRunDirectory(options.runDir, { clean: options.clean ?? true });
-
+  const directory = options.directory ?? await prepareRunDirectory(
+    options.runDir,
+    { resume: options.resume, clean: options.clean },
+  );
+  if (directory.lock.tookOverFrom !== undefined) {
+    options.observe?.({
+      type: "info",
+      message:
+        `took over the lock of run directory ${options.runDir} from pid ${directory.lock.tookOverFrom}, which is no longer running`,
+    });
+  }
+  if (directory.found === "unfinished" && directory.removed.length > 0) {
+    options.observe?.({
+      type: "info",
+      message: `--clean removed the unfinished run in ${options.runDir}: ${
+        directory.removed.join(", ")
+      }`,
+    });
+  }
+  const openStore = options.openStore ??
+    ((path, storeOptions) => SqliteStore.open({ path, ...storeOptions }));
+  const steps = { restored: 0, answered: 0 };
   const perRun: MetricSet[] = [];
   const outcomes: RunOutcome[] = [];
   let lastResults: CaseResult[] = [];
   let tokens: CalibrationReport["tokens"];
-  for (let n = 1; n <= runs; n++) {
-    options.signal?.throwIfAborted();
-    const layout = runLayout(
-      runs === 1 ? options.runDir : join(options.runDir, `run-${n}`),
-    );
-    const started = clock.now().getTime();
-    const prepared = await prepareRun({
-      scenario: options.scenario,
-      store: new MemoryStore({ now: () => clock.now() }),
-      layout,
-      thresholds,
-      clock,
-      describe: {
-        adapter: options.adapterName,
-        dispatch: options.dispatchName,
-      },
-      observe: options.observe,
-      signal: options.signal,
-    });
-    const transport = options.transport({ run: prepared, runNumber: n });
-    const run = { ...prepared, adapter: transport.adapter };
-    options.observe?.({
-      type: "run-start",
-      run: n,
-      runs,
-      scenario: options.scenario.name,
-      cases: run.records.length,
-      runDir: layout.root,
-    });
-    if (parallel > 1) {
-      await runParallel(run, { batchSize, concurrency: parallel });
-    } else {
-      await runSerial(run);
-    }
-    await resolveAllPendingReferences(run.store);
-    await syncLinks(run);
-    const summary = transport.tokens?.summary(prices);
-    const results: CaseResult[] = [];
-    for (const record of run.records) {
-      const caseTokens = summary?.per_case[record.gt.id];
-      results.push(
-        await buildCaseResult({
-          scenario: options.scenario,
-          store: run.store,
-          record,
-          thresholds,
-          tokens: caseTokens && {
-            promptTokens: caseTokens.prompt_tokens,
-            artifactTokens: caseTokens.artifact_tokens,
-            steps: caseTokens.steps,
-            wallClockMs: caseTokens.wall_clock_ms,
-          },
-        }),
+  try {
+    for (let n = 1; n <= runs; n++) {
+      options.signal?.throwIfAborted();
+      const layout = runLayout(
+        runs === 1 ? options.runDir : join(options.runDir, `run-${n}`),
       );
+      await mkdir(layout.root, { recursive: true });
+      const storePath = join(layout.root, STORE_FILE);
+      const store = openStore(storePath, {
+        commitIntervalMs: options.commitIntervalMs ?? 0,
+        now: () => clock.now(),
+      });
+      let failed = false;
+      try {
+        const started = clock.now().getTime();
+        const runOptions = {
+          scenario: options.scenario,
+          store,
+          layout,
+          thresholds,
+          clock,
+          describe: {
+            adapter: options.adapterName,
+            dispatch: options.dispatchName,
+          },
+          observe: options.observe,
+          signal: options.signal,
+          caseFiles: options.caseFiles ?? true,
+          settings: options.settings,
+        };
+        const prepared =
+          options.resume && (await store.getSetting(CASES_KEY)) !== undefined
+            ? await restoreRun(runOptions)
+            : await prepareRun(runOptions);
+        const transport = options.transport({ run: prepared, runNumber: n });
+        const run = { ...prepared, adapter: transport.adapter };
+        options.observe?.({
+          type: "run-start",
+          run: n,
+          runs,
+          scenario: options.scenario.name,
+          cases: run.records.length,
+          runDir: layout.root,
+        });
+        try {
+          if (parallel > 1) {
+            await runParallel(run, { batchSize, concurrency: parallel });
+          } else {
+            await runSerial(run);
+          }
+          await store.transaction(async () => {
+            await resolveAllPendingReferences(run.store);
+            await store.setSetting(STATUS_KEY, "finished");
+          });
+          await store.flush();
+        } catch (error) {
+          failed = true;
+          const reason = options.signal?.aborted
+            ? options.signal.reason
+            : error;
+          // An interrupt (Ctrl-C) propagates as it is; a stop for a reason
+          // (the responder died) is reported like a failure.
+          if (!isEnvironmentFailure(reason)) throw error;
+          const done = run.records.filter(isFinished).length;
+          throw new RunStoppedError(
+            `Run stopped: ${
+              (reason as Error).message
+            }. ${done} of ${run.records.length} cases finished; every accepted step is kept in '${storePath}'; fix the cause and run again with --resume`,
+            { cause: reason },
+          );
+        } finally {
+          steps.restored += run.steps.restored;
+          steps.answered += run.steps.answered;
+        }
+        await syncLinks(run);
+        const summary = transport.tokens?.summary(prices);
+        const results: CaseResult[] = [];
+        for (const record of run.records) {
+          const caseTokens = summary?.per_case[record.gt.id];
+          results.push(
+            await buildCaseResult({
+              scenario: options.scenario,
+              store: run.store,
+              record,
+              thresholds,
+              tokens: caseTokens && {
+                promptTokens: caseTokens.prompt_tokens,
+                artifactTokens: caseTokens.artifact_tokens,
+                steps: caseTokens.steps,
+                wallClockMs: caseTokens.wall_clock_ms,
+              },
+            }),
+          );
+        }
+        perRun.push(computeMetrics(options.scenario, results));
+        lastResults = results;
+        outcomes.push({ dir: layout.root, tokens: transport.tokens });
+        tokens = summary && summary.total_steps > 0
+          ? { ...summary, run_wall_clock_ms: clock.now().getTime() - started }
+          : undefined;
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        await closeStore(store, failed);
+      }
     }
-    perRun.push(computeMetrics(options.scenario, results));
-    lastResults = results;
-    outcomes.push({ dir: layout.root, tokens: transport.tokens });
-    tokens = summary && summary.total_steps > 0
-      ? { ...summary, run_wall_clock_ms: clock.now().getTime() - started }
-      : undefined;
+  } finally {
+    // A directory prepared by the caller is released by the caller.
+    if (options.directory === undefined) directory.lock.release();
   }
   const report: CalibrationReport = {
     scenario: options.scenario.name,
@@ -218,6 +353,7 @@ export async function calibrate(
     case_results: lastResults,
     ...(runs > 1 ? { run_metrics: perRun } : {}),
     ...(tokens ? { tokens } : {}),
+    steps,
   };
   return { report, runs: outcomes };
 }

@@ -46,6 +46,12 @@ export interface CaseRecord {
   readonly artifacts: StepArtifact[];
 }
 
+/** Steps of a run: taken from an earlier invocation, and answered in this one. */
+export interface StepCounts {
+  restored: number;
+  answered: number;
+}
+
 /** Everything a runner needs. */
 export interface CalibrationRun {
   readonly scenario: Scenario;
@@ -59,6 +65,14 @@ export interface CalibrationRun {
   readonly records: readonly CaseRecord[];
   readonly observe: RunObserver;
   readonly signal?: AbortSignal;
+  /**
+   * Whether agents read the case directories: then each case's `state.json`
+   * and normalised artifacts are written there after every step. The store
+   * holds everything either way.
+   */
+  readonly caseFiles: boolean;
+  /** Step counts, updated as steps are accepted. */
+  readonly steps: StepCounts;
 }
 
 /** Options of {@linkcode prepareRun}. */
@@ -72,7 +86,22 @@ export interface PrepareRunOptions {
   readonly describe?: { readonly adapter?: string; readonly dispatch?: string };
   readonly observe?: RunObserver;
   readonly signal?: AbortSignal;
+  /**
+   * Write case directories and `state.json` for agents.
+   *
+   * @default {true}
+   */
+  readonly caseFiles?: boolean;
+  /** Run settings saved in the store (what `--resume` takes back). */
+  readonly settings?: unknown;
 }
+
+/** Store setting holding the run's settings. */
+export const SETTINGS_KEY = "settings";
+/** Store setting holding the case map (scenario id → store case id). */
+export const CASES_KEY = "cases";
+/** Store setting holding the run's status: `running` or `finished`. */
+export const STATUS_KEY = "status";
 
 /** A run before its adapter is attached. */
 export type PreparedRun = Omit<CalibrationRun, "adapter"> & {
@@ -88,19 +117,35 @@ export async function prepareRun(
   options: PrepareRunOptions,
 ): Promise<PreparedRun> {
   const { scenario, store, layout, clock } = options;
-  const { suiteId, storeCaseIds } = await scaffoldStore(store, scenario);
+  const caseFiles = options.caseFiles ?? true;
   const started = formatTimestamp(clock.now());
   const records: CaseRecord[] = [];
-  for (const gt of scenario.cases) {
-    const storeCaseId = storeCaseIds.get(gt.id)!;
-    const dir = layout.caseDir(suiteId, storeCaseId);
-    await mkdir(dir, { recursive: true });
-    const state = createCaseState(
-      { caseId: storeCaseId, suiteId, scenarioCaseId: gt.id },
-      started,
+  const suiteId = await store.transaction(async () => {
+    const { suiteId, storeCaseIds } = await scaffoldStore(store, scenario);
+    for (const gt of scenario.cases) {
+      const storeCaseId = storeCaseIds.get(gt.id)!;
+      const dir = layout.caseDir(suiteId, storeCaseId);
+      const state = createCaseState(
+        { caseId: storeCaseId, suiteId, scenarioCaseId: gt.id },
+        started,
+      );
+      await store.saveCaseState(storeCaseId, state);
+      records.push({ gt, storeCaseId, dir, state, artifacts: [] });
+    }
+    await store.setSetting(SETTINGS_KEY, options.settings ?? {});
+    await store.setSetting(
+      CASES_KEY,
+      records.map((r) => [r.gt.id, r.storeCaseId]),
     );
-    await writeCaseState(dir, state);
-    records.push({ gt, storeCaseId, dir, state, artifacts: [] });
+    await store.setSetting(STATUS_KEY, "running");
+    return suiteId;
+  });
+  await store.flush();
+  if (caseFiles) {
+    for (const record of records) {
+      await mkdir(record.dir, { recursive: true });
+      await writeCaseState(record.dir, record.state);
+    }
   }
   await writeRunFile(layout.runFile, {
     scenario: scenario.name,
@@ -113,6 +158,17 @@ export async function prepareRun(
       dir: r.dir,
     })),
   });
+  return preparedRun(options, suiteId, records, { restored: 0, answered: 0 });
+}
+
+/** Assembles a prepared run from its case records. */
+export function preparedRun(
+  options: PrepareRunOptions,
+  suiteId: number,
+  records: CaseRecord[],
+  steps: StepCounts,
+): PreparedRun {
+  const { store } = options;
   const byId = new Map(records.map((r) => [r.gt.id, r]));
   const knowledge: GroundTruthKnowledge = {
     async links(scenarioCaseId) {
@@ -127,16 +183,18 @@ export async function prepareRun(
     },
   };
   return {
-    scenario,
+    scenario: options.scenario,
     store,
-    layout,
+    layout: options.layout,
     suiteId,
     thresholds: options.thresholds,
-    clock,
+    clock: options.clock,
     knowledge,
     records,
     observe: options.observe ?? (() => {}),
     signal: options.signal,
+    caseFiles: options.caseFiles ?? true,
+    steps,
   };
 }
 
@@ -150,7 +208,10 @@ export function isFinished(record: CaseRecord): boolean {
  * Brings every case's `state.json` in line with its store links (effects of
  * one case can link others, e.g. when a pending reference resolves).
  */
-export async function syncLinks(run: CalibrationRun): Promise<void> {
+export async function syncLinks(
+  run: Omit<CalibrationRun, "adapter">,
+): Promise<void> {
+  if (!run.caseFiles) return;
   for (const record of run.records) {
     const current = await run.store.getCase(record.storeCaseId);
     if (current === undefined) continue;
@@ -165,22 +226,30 @@ export async function syncLinks(run: CalibrationRun): Promise<void> {
 
 /** Records that `record` failed at its current step and persists it. */
 export async function failCase(
+  run: CalibrationRun,
   record: CaseRecord,
   error: unknown,
 ): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
-  record.state = withError(
+  const state = withError(
     record.state,
     `${record.state.current_step}: ${message}`,
   );
-  await writeCaseState(record.dir, record.state);
+  await run.store.transaction(() =>
+    run.store.saveCaseState(record.storeCaseId, state)
+  );
+  record.state = state;
+  if (run.caseFiles) await writeCaseState(record.dir, record.state);
 }
 
 /**
- * Applies `answer` to the current step of `record`: validates, routes, applies
- * store effects, writes the normalised artifact and the state.
+ * Applies `answer` to the current step of `record`. Validation, routing, the
+ * store effects, the accepted artifact (raw and normalised) and the new case
+ * state commit as one unit of work; then, for agents, the normalised artifact
+ * and `state.json` are written into the case directory.
  *
  * @throws {ArtifactError} when the answer is invalid (the case is unchanged).
+ * @throws {StoreIoError} when the store cannot persist the step.
  */
 export async function applyAnswer(
   run: CalibrationRun,
@@ -190,16 +259,31 @@ export async function applyAnswer(
   const step = record.state.current_step;
   if (!isPipelineStep(step)) return;
   const attempt = record.artifacts.filter((a) => a.step === step).length;
-  const outcome = await executeStep(run, record.state, answer);
-  await atomicWriteJson(
-    join(record.dir, stepFiles(step, attempt).artifact),
-    outcome.artifact.data,
-  );
+  const { outcome, state } = await run.store.transaction(async () => {
+    const outcome = await executeStep(run, record.state, answer);
+    const current = await run.store.getCase(record.storeCaseId);
+    const state = current ? withLinks(outcome.state, current) : outcome.state;
+    await run.store.addArtifact({
+      caseId: record.storeCaseId,
+      step,
+      attempt,
+      raw: JSON.stringify(answer.data) ?? "null",
+      normalised: outcome.artifact.data,
+    });
+    await run.store.saveCaseState(record.storeCaseId, state);
+    return { outcome, state };
+  });
+  run.steps.answered += 1;
   record.artifacts.push(outcome.artifact);
-  const current = await run.store.getCase(record.storeCaseId);
-  record.state = current ? withLinks(outcome.state, current) : outcome.state;
-  await writeCaseState(record.dir, record.state);
-  await syncLinks(run);
+  record.state = state;
+  if (run.caseFiles) {
+    await atomicWriteJson(
+      join(record.dir, stepFiles(step, attempt).artifact),
+      outcome.artifact.data,
+    );
+    await writeCaseState(record.dir, record.state);
+    await syncLinks(run);
+  }
   for (const message of outcome.notes) {
     run.observe({ type: "note", caseId: record.gt.id, message });
   }

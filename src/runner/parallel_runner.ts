@@ -61,6 +61,9 @@ export interface ParallelOptions {
   readonly concurrency?: number;
 }
 
+/** Store setting holding the clusters of the investigation phase. */
+export const CLUSTERS_KEY = "clusters";
+
 const TRIAGE_STEPS = new Set(["F0_RECALL", "F1_TRIAGE"]);
 const REVIEW_STEPS = new Set(["F5_REVIEW", "F6_REPORT"]);
 const INVESTIGATION_STEPS = new Set([
@@ -144,11 +147,13 @@ export async function runParallel(
         const memberCase = await run.store.getCase(record.storeCaseId);
         if (!memberCase || memberCase.rcaId !== 0) continue;
         propagated.add(member);
-        await relinkCase(run.store, record.storeCaseId, {
-          rcaId: repCase.rcaId,
-          confidence: 0,
-          notes: `propagated from cluster representative ${rep.gt.id}`,
-        });
+        await run.store.transaction(() =>
+          relinkCase(run.store, record.storeCaseId, {
+            rcaId: repCase.rcaId,
+            confidence: 0,
+            notes: `propagated from cluster representative ${rep.gt.id}`,
+          })
+        );
         run.observe({
           type: "note",
           caseId: member,
@@ -189,6 +194,20 @@ export async function runParallel(
     return [...triage, ...review];
   };
 
+  // A resumed run that had reached investigation continues with the clusters
+  // it formed then (recomputing them from later states would differ).
+  const saved = await run.store.getSetting(CLUSTERS_KEY);
+  if (Array.isArray(saved)) {
+    phase = "investigation";
+    clusters = saved as Cluster[];
+    for (const cluster of clusters) {
+      for (const member of cluster.members.slice(1)) {
+        waitingFor.set(member, cluster.representative);
+      }
+    }
+    await release();
+  }
+
   while (true) {
     run.signal?.throwIfAborted();
     const candidates = await ready();
@@ -209,6 +228,9 @@ export async function runParallel(
             waitingFor.set(member, cluster.representative);
           }
         }
+        await run.store.transaction(() =>
+          run.store.setSetting(CLUSTERS_KEY, clusters)
+        );
         await release();
         continue;
       }

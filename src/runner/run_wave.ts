@@ -19,9 +19,11 @@ import {
   isFinished,
   MAX_STEPS_PER_CASE,
 } from "./calibration_run.ts";
+import { isEnvironmentFailure } from "./environment_failure.ts";
 import type { StepAnswer, StepRequest } from "../adapter/model_adapter.ts";
 import { pathOf } from "../pipeline/case_state.ts";
 import { isPipelineStep } from "../pipeline/step.ts";
+import { StoreIoError } from "../store/store.ts";
 import type { BatchPhase } from "../transport/batch_dispatcher.ts";
 
 /** Options of {@linkcode runWave}. */
@@ -77,6 +79,7 @@ export async function runWave(
     if (isFinished(record)) continue;
     if (pathOf(record.state).length >= MAX_STEPS_PER_CASE) {
       await failCase(
+        run,
         record,
         new Error(
           `Case ${record.gt.id} exceeded ${MAX_STEPS_PER_CASE} steps; expected the pipeline to reach DONE`,
@@ -99,13 +102,22 @@ export async function runWave(
       concurrency: options.concurrency ?? 1,
     });
   if (run.signal?.aborted) throw run.signal.reason;
+  let stop: unknown;
   for (const [i, record] of active.entries()) {
     const result = results[i];
     try {
       if (result.status === "rejected") throw result.reason;
       await applyAnswer(run, record, result.value);
     } catch (error) {
-      await failCase(record, error);
+      // The environment failed (disk, directories, store): the case is not
+      // to blame. Accept the wave's other answers, then stop the run.
+      if (isEnvironmentFailure(error)) {
+        stop ??= error;
+        if (error instanceof StoreIoError) break;
+        continue;
+      }
+      await failCase(run, record, error);
     }
   }
+  if (stop !== undefined) throw stop;
 }

@@ -113,6 +113,8 @@ class SqliteWriter {
   readonly #counters: StatementSync;
   #pending = new Map<TableName, Map<RowKey, unknown>>();
   #pendingCounters: Readonly<Record<string, number>> | undefined;
+  /** The first failed write: every later write fails with it. */
+  #failure: StoreIoError | undefined;
 
   constructor(db: DatabaseSync, path: string) {
     this.#db = db;
@@ -162,6 +164,9 @@ class SqliteWriter {
   }
 
   write(): void {
+    // After a failed write the database misses a group; writing later units
+    // over that gap would persist a step without the steps before it.
+    if (this.#failure !== undefined) throw this.#failure;
     if (this.#pendingCounters === undefined) return;
     const pending = this.#pending;
     const counters = this.#pendingCounters;
@@ -184,7 +189,7 @@ class SqliteWriter {
         throw error;
       }
     } catch (error) {
-      throw ioError(this.#path, "write", error);
+      throw this.#failure = ioError(this.#path, "write", error);
     }
   }
 
@@ -373,5 +378,38 @@ export class SqliteStore extends MemoryStore {
         // error (if any) is the one that matters.
       }
     }
+  }
+}
+
+/**
+ * Reads one run setting from the database at `path` without opening it for
+ * writing (a calibrate may hold it).
+ *
+ * @returns the setting, or `undefined` when the file, the table or the
+ * setting is absent.
+ * @throws {StoreIoError} when the file exists but cannot be read.
+ */
+export function readStoreSetting(path: string, key: string): unknown {
+  try {
+    Deno.statSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw ioError(path, "read", error);
+  }
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+    const table = db.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'settings'",
+    ).get();
+    if (table === undefined) return undefined;
+    const row = db.prepare("SELECT record FROM settings WHERE key = ?").get(
+      key,
+    ) as { record: string } | undefined;
+    return row === undefined ? undefined : JSON.parse(row.record);
+  } catch (error) {
+    throw ioError(path, "read", error);
+  } finally {
+    db?.close();
   }
 }

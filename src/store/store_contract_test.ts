@@ -234,7 +234,12 @@ Deno.test("SqliteStore reports a failed write as a StoreIoError", async () => {
       },
     );
     db!.exec("PRAGMA query_only = OFF");
-    await store.close();
+    // The store refuses later writes: they would persist a step after a gap.
+    await assert.rejects(
+      store.transaction(() => store.setSetting("y", 2)),
+      StoreIoError,
+    );
+    await assert.rejects(store.close(), StoreIoError);
     const reopened = SqliteStore.open({ path });
     assert.equal((await reopened.listCases()).length, 2);
     assert.equal(await reopened.getSetting("x"), undefined);
@@ -252,7 +257,7 @@ Deno.test("SqliteStore notices its database file was removed", async () => {
       store.transaction(() => store.setSetting("x", 1)),
       /database file was removed or replaced/,
     );
-    await store.close();
+    await assert.rejects(store.close(), StoreIoError);
   });
 });
 

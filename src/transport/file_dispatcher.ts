@@ -267,6 +267,17 @@ function resolveOptions(options: FileDispatcherOptions): ResolvedOptions {
   };
 }
 
+/** Returns whether `path` exists; other errors than absence propagate. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
 /**
  * Dispatches prompts to an external agent through files (reference §10.4).
  *
@@ -596,8 +607,19 @@ class FileDispatch {
     try {
       text = await Deno.readTextFile(signalPath);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return undefined;
-      throw this.#ioError("read signal", signalPath, error);
+      if (!(error instanceof Deno.errors.NotFound)) {
+        throw this.#ioError("read signal", signalPath, error);
+      }
+      // The case directory itself is gone (removed mid-run): no answer can
+      // arrive, so fail now instead of waiting for the timeout.
+      if (!(await exists(this.#dir))) {
+        throw this.#ioError(
+          "wait in",
+          this.#dir,
+          new Deno.errors.NotFound("the case directory was removed"),
+        );
+      }
+      return undefined;
     }
     let value: unknown;
     try {
