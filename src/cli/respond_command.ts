@@ -4,13 +4,16 @@
  *
  * @module
  */
+import { join } from "node:path";
 import { type Command, Option } from "commander";
 import { DEFAULT_RUN_DIR } from "./calibrate_options.ts";
 import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
 import { delay, duration } from "./option_parsers.ts";
 import type { Terminal } from "./terminal.ts";
+import { UsageError } from "./usage_error.ts";
 import { startResponder } from "../responder/responder.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
+import { checkWritable } from "../util/check_writable.ts";
 
 /** Parsed `respond` flags. */
 export interface RespondFlags {
@@ -68,6 +71,36 @@ export interface RespondCommandContext {
   readonly stdinClosed?: () => Promise<void>;
 }
 
+/**
+ * Checks that the responder may read and write `runDir` (without write
+ * permission it would answer nothing, silently).
+ *
+ * @throws {UsageError} when it may not.
+ */
+async function checkRunDirectory(runDir: string): Promise<void> {
+  try {
+    await Deno.mkdir(runDir, { recursive: true });
+    for await (const _ of Deno.readDir(runDir)) break;
+  } catch (error) {
+    throw new UsageError(
+      `Cannot respond in run directory '${runDir}': ${
+        (error as Error).message
+      }; expected a directory the responder may read and write`,
+      { cause: error },
+    );
+  }
+  const problems = await checkWritable([
+    join(runDir, `.respond-write-check-${Deno.pid}`),
+  ]);
+  if (problems.length > 0) {
+    throw new UsageError(
+      `Cannot respond in run directory '${runDir}': ${
+        problems[0].reason
+      }; expected a directory the responder may read and write`,
+    );
+  }
+}
+
 /** Runs the responder until `signal` aborts (or stdin closes, if asked). */
 export async function runRespondCommand(
   flags: RespondFlags,
@@ -75,6 +108,7 @@ export async function runRespondCommand(
 ): Promise<ExitCodeValue> {
   const { terminal } = context;
   const scenario = await loadScenario(flags.scenario);
+  await checkRunDirectory(flags.runDir);
   const responder = startResponder({
     runDir: flags.runDir,
     scenario,

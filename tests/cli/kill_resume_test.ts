@@ -1,0 +1,234 @@
+/**
+ * Kill tests with real processes: calibrate killed with SIGKILL mid-run and
+ * resumed, two calibrates on one run directory, the responder killed, a case
+ * directory or the run directory removed mid-run.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runCli } from "../../src/cli/run_cli.ts";
+import type { CalibrationReport } from "../../src/core/calibration_report.ts";
+import { caseOutcomes } from "../support/case_outcome.ts";
+import { captureTerminal } from "../support/capture_terminal.ts";
+import { spawnAsterisk, waitForFile } from "../support/spawned.ts";
+import { withTempDir } from "../support/temp_dir.ts";
+
+const PTP_MOCK_STEPS = 47;
+
+async function inProcess(args: string[]) {
+  const t = captureTerminal();
+  const code = await runCli(["calibrate", ...args], { terminal: t.terminal });
+  return { code, out: t.stdout(), err: t.stderr() };
+}
+
+async function expectedOutcomes(dir: string) {
+  const run = await inProcess(["--json", `--run-dir=${join(dir, "stub")}`]);
+  assert.equal(run.code, 0, run.err);
+  return caseOutcomes((JSON.parse(run.out) as CalibrationReport).case_results);
+}
+
+function startResponder(runDir: string) {
+  return spawnAsterisk([
+    "respond",
+    `--run-dir=${runDir}`,
+    "--scenario=ptp-mock",
+    "--debug",
+  ]);
+}
+
+const answeredLines = (lines: readonly string[]) =>
+  lines.filter((line) => /^answered /.test(line));
+
+const STACK_LINE = /^\s+at .*:\d+:\d+\)?$/m;
+
+for (
+  const [name, transport] of [
+    ["--dispatch=file", ["--dispatch=file"]],
+    ["a batch-file run", [
+      "--dispatch=batch-file",
+      "--parallel=4",
+      "--batch-size=4",
+    ]],
+  ] as const
+) {
+  Deno.test(`SIGKILL mid ${name}, then --resume: 20/20, nothing answered twice`, async () => {
+    await withTempDir(async (dir) => {
+      const expected = await expectedOutcomes(dir);
+      const runDir = join(dir, "run");
+      await Deno.mkdir(runDir);
+      const args = [
+        "calibrate",
+        ...transport,
+        "--responder=external",
+        `--run-dir=${runDir}`,
+        "--json",
+      ];
+      const first = startResponder(runDir);
+      await first.waitForLine(/^responder: answering/);
+      const killed = spawnAsterisk(args);
+      await killed.waitForLine(/^\[4\/12\]/);
+      killed.kill("SIGKILL");
+      first.kill("SIGKILL");
+      assert.equal((await killed.status).signal, "SIGKILL");
+      await first.status;
+
+      const second = startResponder(runDir);
+      await second.waitForLine(/^responder: answering/);
+      const resumed = spawnAsterisk([...args, "--resume"]);
+      const status = await resumed.status;
+      second.kill("SIGTERM");
+      await second.status;
+      assert.equal(status.code, 0, resumed.lines.join("\n"));
+      const report = JSON.parse(resumed.stdout()) as CalibrationReport;
+      assert.deepEqual(caseOutcomes(report.case_results), expected);
+      const { restored, answered } = report.steps!;
+      assert.ok(restored >= 4, `restored ${restored}`);
+      assert.equal(restored + answered, PTP_MOCK_STEPS);
+      const answers = [
+        ...answeredLines(first.lines),
+        ...answeredLines(second.lines),
+      ];
+      assert.equal(answers.length, PTP_MOCK_STEPS, answers.join("\n"));
+      assert.doesNotMatch(resumed.lines.join("\n"), STACK_LINE);
+    });
+  });
+}
+
+Deno.test("a second calibrate on a run directory exits 2 at once naming the first; the first is untouched", async () => {
+  await withTempDir(async (dir) => {
+    const first = spawnAsterisk([
+      "calibrate",
+      "--dispatch=file",
+      "--responder=external",
+      `--run-dir=${dir}`,
+    ]);
+    await first.waitForLine(/^waiting for an agent/);
+    const signalPath = join(dir, "1", "1", "signal.json");
+    await waitForFile(signalPath);
+    const signalBefore = await Deno.readTextFile(signalPath);
+    const started = performance.now();
+    const second = await inProcess([`--run-dir=${dir}`]);
+    const elapsed = performance.now() - started;
+    assert.equal(second.code, 2);
+    assert.match(
+      second.err,
+      new RegExp(
+        `another calibrate \\(pid ${first.pid}\\) is running in it; wait for it to end or choose another --run-dir`,
+      ),
+    );
+    assert.ok(elapsed < 1000, `second calibrate took ${elapsed} ms`);
+    assert.equal(await Deno.readTextFile(signalPath), signalBefore);
+    assert.match(signalBefore, /"status": "waiting"/);
+    first.kill("SIGTERM");
+    assert.equal((await first.status).code, 130);
+  });
+});
+
+Deno.test("the auto responder killed mid-run stops the run with exit 1; --resume completes", async () => {
+  await withTempDir(async (dir) => {
+    const run = spawnAsterisk([
+      "calibrate",
+      "--dispatch=file",
+      `--run-dir=${dir}`,
+      "--dispatch-timeout=10m",
+    ]);
+    const started = await run.waitForLine(/responder started \(pid \d+\)/);
+    const pid = Number(started.match(/pid (\d+)/)![1]);
+    await run.waitForLine(/^\[2\/12\]/);
+    Deno.kill(pid, "SIGKILL");
+    const status = await run.status;
+    assert.equal(status.code, 1);
+    const err = run.lines.join("\n");
+    assert.match(
+      err,
+      new RegExp(
+        `Run stopped: the responder \\(pid ${pid}\\) ended unexpectedly \\(signal SIGKILL\\), so no answer will come\\. \\d+ of 12 cases finished`,
+      ),
+    );
+    assert.doesNotMatch(err, STACK_LINE);
+    const resumed = await inProcess([`--run-dir=${dir}`, "--resume", "--json"]);
+    assert.equal(resumed.code, 0, resumed.err);
+    const { restored, answered } = JSON.parse(resumed.out).steps;
+    assert.ok(restored >= 2);
+    assert.equal(restored + answered, PTP_MOCK_STEPS);
+  });
+});
+
+Deno.test("a case directory removed mid-run stops the run with exit 1; --resume completes", async () => {
+  await withTempDir(async (dir) => {
+    const run = spawnAsterisk([
+      "calibrate",
+      "--dispatch=file",
+      "--responder=external",
+      `--run-dir=${dir}`,
+    ]);
+    await run.waitForLine(/^waiting for an agent/);
+    const caseDir = join(dir, "1", "1");
+    await waitForFile(join(caseDir, "signal.json"));
+    await Deno.remove(caseDir, { recursive: true });
+    const status = await run.status;
+    assert.equal(status.code, 1);
+    const err = run.lines.join("\n");
+    assert.match(
+      err,
+      /Run stopped: Cannot wait in '.*1' for C1 F0_RECALL \(dispatch \d+\): the case directory was removed\. 0 of 12 cases finished; every accepted step is kept in '.*run\.db'/,
+    );
+    assert.doesNotMatch(err, STACK_LINE);
+    const resumed = await inProcess([`--run-dir=${dir}`, "--resume", "--json"]);
+    assert.equal(resumed.code, 0, resumed.err);
+    assert.equal(JSON.parse(resumed.out).steps.answered, PTP_MOCK_STEPS);
+  });
+});
+
+Deno.test("the run directory removed mid-run stops the run with exit 1 and no stack trace", async () => {
+  await withTempDir(async (dir) => {
+    const runDir = join(dir, "run");
+    const run = spawnAsterisk([
+      "calibrate",
+      "--dispatch=file",
+      "--responder=external",
+      `--run-dir=${runDir}`,
+    ]);
+    await run.waitForLine(/^waiting for an agent/);
+    await waitForFile(join(runDir, "1", "1", "signal.json"));
+    await Deno.remove(runDir, { recursive: true });
+    const status = await run.status;
+    assert.equal(status.code, 1);
+    const err = run.lines.join("\n");
+    assert.match(err, /Run stopped: .*removed/);
+    assert.doesNotMatch(err, STACK_LINE);
+  });
+});
+
+Deno.test("a run directory outside the permitted paths is exit 2 before any work", async () => {
+  await withTempDir(async (dir) => {
+    const allowed = join(dir, "allowed");
+    await Deno.mkdir(allowed);
+    const outside = join(dir, "outside");
+    for (
+      const args of [
+        ["calibrate", `--run-dir=${outside}`],
+        ["respond", `--run-dir=${outside}`, "--scenario=ptp-mock"],
+      ]
+    ) {
+      const child = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--quiet",
+          "--no-prompt",
+          "--allow-read",
+          `--allow-write=${allowed}`,
+          new URL("../../src/main.ts", import.meta.url).pathname,
+          ...args,
+        ],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const err = new TextDecoder().decode(child.stderr);
+      assert.equal(child.code, 2, err);
+      assert.match(err, /outside the paths asterisk may write|write access/);
+      assert.doesNotMatch(err, STACK_LINE);
+    }
+    await assert.rejects(Deno.stat(outside), Deno.errors.NotFound);
+  });
+});
