@@ -17,6 +17,7 @@ import {
   type StepArtifact,
 } from "../pipeline/artifact_schemas.ts";
 import type { LoopCounts } from "../pipeline/heuristics.ts";
+import type { AnswerRepair } from "../pipeline/read_answer.ts";
 import { stepFiles } from "../pipeline/step.ts";
 import type { RepoConfig } from "../scenario/scenario_schema.ts";
 import type { Store } from "../store/store.ts";
@@ -79,7 +80,13 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
   /** Writes the request's prompt; returns its dispatch context and source. */
   async function prepare(
     request: StepRequest,
-  ): Promise<{ context: DispatchContext; source: ArtifactSource }> {
+  ): Promise<
+    {
+      context: DispatchContext;
+      source: ArtifactSource;
+      repairs: AnswerRepair[];
+    }
+  > {
     const view = options.caseView(request.caseId);
     if (view === undefined) {
       throw new RangeError(
@@ -107,9 +114,12 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
     const prompt = renderPrompt(options.templates, request.step, promptView);
     await atomicWriteTextFile(promptPath, prompt);
     const source = { name: artifactPath, fieldPrefix };
+    const repairs: AnswerRepair[] = [];
     return {
       source,
+      repairs,
       context: {
+        onRepairs: (found) => repairs.push(...found),
         caseId: request.caseId,
         step: request.step,
         prompt,
@@ -138,10 +148,10 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
   const adapter: ModelAdapter = {
     name: options.name ?? "agent",
     async answer(request: StepRequest): Promise<StepAnswer> {
-      const { context, source } = await prepare(request);
+      const { context, source, repairs } = await prepare(request);
       const found = recovered(context);
       if (found) return { data: found.data, source };
-      return { data: await dispatcher.dispatch(context), source };
+      return { data: await dispatcher.dispatch(context), source, repairs };
     },
   };
   if (!isBatchDispatcher(dispatcher)) return adapter;
@@ -174,7 +184,11 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
         return result.status === "fulfilled"
           ? {
             status: "fulfilled",
-            value: { data: result.value, source: p.value.source },
+            value: {
+              data: result.value,
+              source: p.value.source,
+              repairs: p.value.repairs,
+            },
           }
           : result;
       });

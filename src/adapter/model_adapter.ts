@@ -5,6 +5,7 @@
  */
 import type { PipelineStep } from "../pipeline/step.ts";
 import type { ArtifactSource } from "../pipeline/artifact_schemas.ts";
+import type { AnswerRepair } from "../pipeline/read_answer.ts";
 import type { BatchPhase } from "../transport/batch_dispatcher.ts";
 
 /** One question to an adapter: a step of a case. */
@@ -27,6 +28,8 @@ export interface StepAnswer {
   readonly data: unknown;
   /** Where the data came from, for error messages. */
   readonly source: ArtifactSource;
+  /** Repairs the transport applied to the agent's text (none: taken as written). */
+  readonly repairs?: readonly AnswerRepair[];
 }
 
 /** What a batch of requests shares. */

@@ -8,6 +8,7 @@
 import type { MetricSet } from "./metric.ts";
 import type { CaseResult } from "./case_result.ts";
 import type { TokenSummary } from "../tokens/token_tracker.ts";
+import type { AnswerSummary } from "./answer_summary.ts";
 
 /** A finished calibration. */
 export interface CalibrationReport {
@@ -32,4 +33,6 @@ export interface CalibrationReport {
    * (`--resume`) and answered in this one.
    */
   steps?: { restored: number; answered: number };
+  /** How the last run's answers were received. */
+  answers?: AnswerSummary;
 }

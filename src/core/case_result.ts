@@ -50,6 +50,12 @@ export interface CaseResult {
   defect_type_correct: boolean;
   path_correct: boolean;
   component_correct: boolean;
+  /**
+   * Repairs, flags and rejections of the case's answers, one line each, e.g.
+   * `F3_INVESTIGATE flag unknown-value: field 'defect_type' "zz999" is no
+   * known defect type`; absent when every answer was taken as written.
+   */
+  answer_notes?: string[];
   /** Why the case's pipeline stopped early, when it did. */
   error?: string;
 }

@@ -12,6 +12,7 @@ import {
   METRIC_GROUPS,
 } from "../core/metric.ts";
 import type { CaseResult } from "../core/case_result.ts";
+import { formatAnswersBlock } from "./answer_log.ts";
 import { tokenCost, type TokenSummary } from "../tokens/token_tracker.ts";
 
 const PASS = "✓";
@@ -134,8 +135,18 @@ export function formatReport(report: CalibrationReport): string {
   if (report.tokens !== undefined) {
     lines.push(...formatTokenBlock(report.tokens), "");
   }
+  if (report.answers !== undefined) {
+    lines.push(...formatAnswersBlock(report.answers), "");
+  }
   lines.push("--- Per-case breakdown ---");
   lines.push(...report.case_results.map(formatCaseLine));
+  const noted = report.case_results.filter((c) => c.answer_notes?.length);
+  if (noted.length > 0) {
+    lines.push("", "--- Answer repairs and flags ---");
+    for (const c of noted) {
+      for (const note of c.answer_notes!) lines.push(`${c.case_id}: ${note}`);
+    }
+  }
   if (failed > 0) {
     lines.push("", "--- Case errors ---");
     for (const c of verdict.failedCases) lines.push(`${c.case_id}: ${c.error}`);

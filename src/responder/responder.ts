@@ -14,9 +14,13 @@
  * @module
  */
 import { basename, dirname, join, resolve } from "node:path";
-import { findRunRoot, runDirKnowledge } from "./run_dir_knowledge.ts";
+import {
+  findRunRoot,
+  type RunDirKnowledge,
+  runDirKnowledge,
+} from "./run_dir_knowledge.ts";
 import { groundTruthAnswer } from "../adapter/ground_truth.ts";
-import { isPipelineStep } from "../pipeline/step.ts";
+import { isPipelineStep, type PipelineStep } from "../pipeline/step.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import { MANIFEST_FILE, readManifest } from "../transport/batch_manifest.ts";
 import { claimSignal } from "../transport/claim.ts";
@@ -28,7 +32,7 @@ import {
   writeSignal,
 } from "../transport/signal.ts";
 import { Wake } from "../util/wake.ts";
-import { atomicWriteJson } from "../util/atomic_write.ts";
+import { atomicWriteTextFile } from "../util/atomic_write.ts";
 
 /** Something the responder did. */
 export type ResponderEvent =
@@ -71,7 +75,32 @@ export interface ResponderOptions {
   readonly mode?: "watch" | "poll";
   /** Receives what the responder did. */
   readonly onEvent?: (event: ResponderEvent) => void;
+  /**
+   * Produces the step payload of a signal.
+   *
+   * @default {the scenario's ground truth}
+   */
+  readonly answerer?: SignalAnswerer;
+  /**
+   * Turns a payload into the artifact text.
+   *
+   * @default {the `{dispatch_id, data}` wrapper as JSON}
+   */
+  readonly render?: (signal: Signal, data: unknown) => string;
 }
+
+/** What a {@linkcode SignalAnswerer} is asked. */
+export interface SignalRequest {
+  /** The signal answered. */
+  readonly signal: Signal & { readonly step: PipelineStep };
+  /** The run directory holding it. */
+  readonly runRoot: string;
+  /** The run's files. */
+  readonly knowledge: RunDirKnowledge;
+}
+
+/** Produces the step payload for a signal. */
+export type SignalAnswerer = (request: SignalRequest) => Promise<unknown>;
 
 /** A running responder. */
 export interface Responder {
@@ -117,6 +146,18 @@ export function startResponder(options: ResponderOptions): Responder {
   const root = resolve(options.runDir);
   const delayMs = options.delayMs ?? 0;
   const pollIntervalMs = options.pollIntervalMs ?? 200;
+  const answerer: SignalAnswerer = options.answerer ??
+    ((request) =>
+      groundTruthAnswer(
+        options.scenario,
+        { caseId: request.signal.case_id, step: request.signal.step },
+        request.knowledge,
+      ));
+  const render = options.render ??
+    ((signal: Signal, data: unknown) =>
+      `${
+        JSON.stringify({ dispatch_id: signal.dispatch_id, data }, null, 2)
+      }\n`);
   const seen = new Set<string>();
   const pending = new Set<Promise<void>>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -156,16 +197,14 @@ export function startResponder(options: ResponderOptions): Responder {
       if (!isPipelineStep(signal.step)) {
         return fail(path, signal, `Unknown step '${signal.step}'`);
       }
-      const data = await groundTruthAnswer(
-        options.scenario,
-        { caseId: signal.case_id, step: signal.step },
+      const step = signal.step;
+      const data = await answerer({
+        signal: { ...signal, step },
+        runRoot,
         knowledge,
-      );
-      if (stopped) return;
-      await atomicWriteJson(signal.artifact_path, {
-        dispatch_id: signal.dispatch_id,
-        data,
       });
+      if (stopped) return;
+      await atomicWriteTextFile(signal.artifact_path, render(signal, data));
       answered += 1;
       emit({
         type: "answered",

@@ -14,6 +14,7 @@ import type { PipelineStep } from "../pipeline/step.ts";
 import type { Thresholds } from "../pipeline/thresholds.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import type { Store } from "../store/store.ts";
+import { describeAnswerEntry } from "../report/answer_log.ts";
 
 /** Measured token figures of one case. */
 export interface CaseTokens {
@@ -45,6 +46,11 @@ function selectedRepos(artifacts: readonly StepArtifact[]): string[] {
     }
   }
   return [...names];
+}
+
+function answerNotes(record: CaseRecord): { answer_notes?: string[] } {
+  const notes = record.answers.flatMap(describeAnswerEntry);
+  return notes.length === 0 ? {} : { answer_notes: notes };
 }
 
 /**
@@ -115,6 +121,7 @@ export async function buildCaseResult(
     path_correct: path.length === gt.expected_path.length &&
       path.every((s, i) => s === gt.expected_path[i]),
     component_correct: componentCorrect,
+    ...answerNotes(record),
     ...(record.state.error ? { error: record.state.error } : {}),
   };
 }

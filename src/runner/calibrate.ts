@@ -35,6 +35,8 @@ import { computeMetrics } from "../metrics/compute_metrics.ts";
 import type { MetricSet } from "../core/metric.ts";
 import { resolveAllPendingReferences } from "../pipeline/store_effects.ts";
 import { resolveThresholds, type Thresholds } from "../pipeline/thresholds.ts";
+import type { AnswerSummary } from "../core/answer_summary.ts";
+import { summarizeAnswers } from "../report/answer_log.ts";
 import type { CalibrationReport } from "../core/calibration_report.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import { SqliteStore } from "../store/sqlite_store.ts";
@@ -233,6 +235,7 @@ export async function calibrate(
   const outcomes: RunOutcome[] = [];
   let lastResults: CaseResult[] = [];
   let tokens: CalibrationReport["tokens"];
+  let answers: AnswerSummary | undefined;
   try {
     for (let n = 1; n <= runs; n++) {
       options.signal?.throwIfAborted();
@@ -329,6 +332,7 @@ export async function calibrate(
         }
         perRun.push(computeMetrics(options.scenario, results));
         lastResults = results;
+        answers = summarizeAnswers(run.records.flatMap((r) => r.answers));
         outcomes.push({ dir: layout.root, tokens: transport.tokens });
         tokens = summary && summary.total_steps > 0
           ? { ...summary, run_wall_clock_ms: clock.now().getTime() - started }
@@ -354,6 +358,7 @@ export async function calibrate(
     ...(runs > 1 ? { run_metrics: perRun } : {}),
     ...(tokens ? { tokens } : {}),
     steps,
+    ...(answers ? { answers } : {}),
   };
   return { report, runs: outcomes };
 }

@@ -22,6 +22,8 @@ import {
   writeCaseState,
 } from "../pipeline/case_state.ts";
 import { executeStep } from "../pipeline/execute_step.ts";
+import { flagAnswer, type FlagContext } from "../pipeline/flag_answer.ts";
+import type { AnswerEntry } from "../report/answer_log.ts";
 import { isPipelineStep, stepFiles } from "../pipeline/step.ts";
 import type { Thresholds } from "../pipeline/thresholds.ts";
 import type { GroundTruthCase, Scenario } from "../scenario/scenario_schema.ts";
@@ -44,6 +46,8 @@ export interface CaseRecord {
   state: CaseState;
   /** Validated artifacts in execution order. */
   readonly artifacts: StepArtifact[];
+  /** How each answer was received (repairs, flags, rejections), in order. */
+  readonly answers: AnswerEntry[];
 }
 
 /** Steps of a run: taken from an earlier invocation, and answered in this one. */
@@ -130,7 +134,14 @@ export async function prepareRun(
         started,
       );
       await store.saveCaseState(storeCaseId, state);
-      records.push({ gt, storeCaseId, dir, state, artifacts: [] });
+      records.push({
+        gt,
+        storeCaseId,
+        dir,
+        state,
+        artifacts: [],
+        answers: [],
+      });
     }
     await store.setSetting(SETTINGS_KEY, options.settings ?? {});
     await store.setSetting(
@@ -275,6 +286,11 @@ export async function applyAnswer(
   });
   run.steps.answered += 1;
   record.artifacts.push(outcome.artifact);
+  record.answers.push({
+    step,
+    repairs: answer.repairs ?? [],
+    flags: await flagAnswer(outcome.artifact, flagContextOf(run)),
+  });
   record.state = state;
   if (run.caseFiles) {
     await atomicWriteJson(
@@ -294,6 +310,29 @@ export async function applyAnswer(
     ruleId: outcome.decision.ruleId,
     next: outcome.decision.next,
   });
+}
+
+const flagContexts = new WeakMap<CalibrationRun, FlagContext>();
+
+/** What answers of `run` are checked against (built once per run). */
+function flagContextOf(run: CalibrationRun): FlagContext {
+  let context = flagContexts.get(run);
+  if (context === undefined) {
+    const { scenario } = run;
+    context = {
+      store: run.store,
+      repos: scenario.workspace.repos.map((r) => r.name),
+      caseIds: new Set(run.records.map((r) => r.storeCaseId)),
+      extras: {
+        categories: scenario.cases.flatMap((c) =>
+          c.expected_triage ? [c.expected_triage.symptom_category] : []
+        ),
+        defectTypes: scenario.rcas.map((r) => r.defect_type),
+      },
+    };
+    flagContexts.set(run, context);
+  }
+  return context;
 }
 
 /** Reports that `record` finished, as the `completed`-th case of the run. */

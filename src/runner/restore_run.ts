@@ -81,6 +81,7 @@ export async function restoreRun(
       dir: layout.caseDir(state.suite_id, storeCaseId),
       state,
       artifacts: artifacts.get(storeCaseId) ?? [],
+      answers: [],
     });
   }
   if (records.length !== storeIds.size) {

@@ -24,7 +24,9 @@ import type { StepAnswer, StepRequest } from "../adapter/model_adapter.ts";
 import { pathOf } from "../pipeline/case_state.ts";
 import { isPipelineStep } from "../pipeline/step.ts";
 import { StoreIoError } from "../store/store.ts";
+import { ArtifactError } from "../pipeline/artifact_error.ts";
 import type { BatchPhase } from "../transport/batch_dispatcher.ts";
+import { DispatchError } from "../transport/dispatch_error.ts";
 
 /** Options of {@linkcode runWave}. */
 export interface WaveOptions {
@@ -52,6 +54,13 @@ function requestFor(run: CalibrationRun, record: CaseRecord): StepRequest {
     caseDir: record.dir,
     signal: run.signal,
   };
+}
+
+/** Whether `error` rejects the answer itself (not a timeout or an abort). */
+function isRejectedAnswer(error: unknown): boolean {
+  return error instanceof ArtifactError ||
+    (error instanceof DispatchError &&
+      (error.reason === "invalid-json" || error.reason === "invalid-artifact"));
 }
 
 async function settle<T>(
@@ -115,6 +124,14 @@ export async function runWave(
         stop ??= error;
         if (error instanceof StoreIoError) break;
         continue;
+      }
+      if (isRejectedAnswer(error)) {
+        record.answers.push({
+          step: requests[i].step,
+          repairs: [],
+          flags: [],
+          rejected: (error as Error).message,
+        });
       }
       await failCase(run, record, error);
     }

@@ -10,6 +10,7 @@
  * @module
  */
 import type { JsonSchema } from "../pipeline/artifact_json_schemas.ts";
+import type { AnswerRepair } from "../pipeline/read_answer.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 
 /** One dispatch: a step of a case, as data and as the files the agent uses. */
@@ -34,6 +35,11 @@ export interface DispatchContext {
    * transport tells the agent (the signal records the error).
    */
   readonly validate?: (data: unknown) => void;
+  /**
+   * Receives the repairs applied to the agent's text (see
+   * `src/pipeline/read_answer.ts`) when the dispatch accepts an answer.
+   */
+  readonly onRepairs?: (repairs: readonly AnswerRepair[]) => void;
 }
 
 /** Delivers a prompt and returns the artifact payload once it is accepted. */

@@ -27,12 +27,7 @@ import {
   type WatchFactory,
   type WatchHandle,
 } from "./artifact_watcher.ts";
-import {
-  parseWrapper,
-  SIGNAL_FILE,
-  type SignalStatus,
-  writeSignal,
-} from "./signal.ts";
+import { SIGNAL_FILE, type SignalStatus, writeSignal } from "./signal.ts";
 import { CLAIM_FILE, readClaim } from "./claim.ts";
 import { Wake } from "../util/wake.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
@@ -43,6 +38,11 @@ import {
   type TimerClock,
   type TimerId,
 } from "../util/clock.ts";
+import {
+  type AnswerReading,
+  type AnswerRepair,
+  readAnswer,
+} from "../pipeline/read_answer.ts";
 
 /**
  * How the dispatcher notices the artifact: `watch` reacts to directory watch
@@ -562,8 +562,11 @@ class FileDispatch {
       this.#unsettled = undefined;
       return KEEP_WAITING;
     }
-    const parsed = parseWrapper(text);
-    const foundId = parsed.ok ? parsed.wrapper.dispatch_id : parsed.dispatchId;
+    const parsed = readAnswer(text, {
+      form: "wrapper",
+      step: this.#target.context.step,
+    });
+    const foundId = parsed.dispatchId;
     if (foundId !== undefined && foundId !== dispatchId) {
       this.#unsettled = undefined;
       this.#rejectStale(text, foundId, isPoll);
@@ -573,7 +576,7 @@ class FileDispatch {
       this.#checkSettled(text, parsed);
       return KEEP_WAITING;
     }
-    return await this.#accept(parsed.wrapper.data);
+    return await this.#accept(parsed.data, parsed.repairs);
   }
 
   /**
@@ -662,7 +665,7 @@ class FileDispatch {
 
   #checkSettled(
     text: string,
-    parsed: Extract<ReturnType<typeof parseWrapper>, { ok: false }>,
+    parsed: Extract<AnswerReading, { ok: false }>,
   ): void {
     const now = this.#options.clock.now().getTime();
     const { artifactPath } = this.#target;
@@ -691,7 +694,10 @@ class FileDispatch {
     );
   }
 
-  async #accept(data: unknown): Promise<unknown> {
+  async #accept(
+    data: unknown,
+    repairs: readonly AnswerRepair[],
+  ): Promise<unknown> {
     await this.#writeSignal("processing");
     const { context, artifactPath, dispatchId } = this.#target;
     try {
@@ -711,6 +717,7 @@ class FileDispatch {
       path: artifactPath,
       trigger: this.#trigger,
     });
+    if (repairs.length > 0) context.onRepairs?.(repairs);
     return data;
   }
 

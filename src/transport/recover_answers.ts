@@ -7,7 +7,9 @@
  * @module
  */
 import { findSignalFiles } from "./find_signal_files.ts";
-import { parseWrapper, readSignal } from "./signal.ts";
+import { readSignal } from "./signal.ts";
+import { readAnswer } from "../pipeline/read_answer.ts";
+import { isPipelineStep } from "../pipeline/step.ts";
 
 /**
  * Returns, per artifact path, the payload of every open signal under
@@ -31,9 +33,14 @@ export async function recoverAnswers(
       if (error instanceof Deno.errors.NotFound) continue;
       throw error;
     }
-    const parsed = parseWrapper(text);
-    if (parsed.ok && parsed.wrapper.dispatch_id === signal.dispatch_id) {
-      answers.set(signal.artifact_path, parsed.wrapper.data);
+    // Read as the dispatcher reads it; a bare answer has no dispatch id to
+    // prove it answers this signal, so it is offered again instead.
+    const parsed = readAnswer(text, {
+      form: "wrapper",
+      ...(isPipelineStep(signal.step) ? { step: signal.step } : {}),
+    });
+    if (parsed.ok && parsed.dispatchId === signal.dispatch_id) {
+      answers.set(signal.artifact_path, parsed.data);
     }
   }
   return answers;

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  parseWrapper,
   readSignal,
   type Signal,
   SIGNAL_FILE,
@@ -141,74 +140,4 @@ Deno.test("the signal schema accepts only the four statuses and integer ids", ()
       .success,
     false,
   );
-});
-
-// --- artifact wrapper -----------------------------------------------------------
-
-Deno.test("parseWrapper accepts a wrapper with any non-null data", () => {
-  for (const data of [{ match: true }, 0, false, "", []]) {
-    const result = parseWrapper(JSON.stringify({ dispatch_id: 7, data }));
-    assert.deepEqual(result, { ok: true, wrapper: { dispatch_id: 7, data } });
-  }
-});
-
-Deno.test("parseWrapper reports invalid JSON with the syntax error", () => {
-  const result = parseWrapper('{"dispatch_id": 7, "da');
-  assert.equal(result.ok, false);
-  if (result.ok) return;
-  assert.equal(result.problem, "invalid-json");
-  assert.match(result.message, /^invalid JSON: /);
-  assert.ok(result.cause instanceof SyntaxError);
-  assert.equal(result.dispatchId, undefined);
-});
-
-Deno.test("parseWrapper reports a value that is not an object", () => {
-  for (
-    const [text, found] of [
-      ["[1]", "an array"],
-      ["null", "null"],
-      ['"x"', "a string"],
-      ["12", "a number"],
-    ]
-  ) {
-    assert.deepEqual(parseWrapper(text), {
-      ok: false,
-      problem: "not-object",
-      message:
-        `expected a JSON object with 'dispatch_id' and 'data', found ${found}`,
-    });
-  }
-});
-
-Deno.test("parseWrapper reports a missing or non-integer dispatch_id", () => {
-  assert.deepEqual(parseWrapper('{"data": {}}'), {
-    ok: false,
-    problem: "dispatch-id",
-    message: "field 'dispatch_id' is missing; expected an integer",
-  });
-  assert.deepEqual(parseWrapper('{"dispatch_id": "7", "data": {}}'), {
-    ok: false,
-    problem: "dispatch-id",
-    message: `field 'dispatch_id' must be an integer, found "7"`,
-  });
-  assert.deepEqual(parseWrapper('{"dispatch_id": 1.5, "data": {}}'), {
-    ok: false,
-    problem: "dispatch-id",
-    message: "field 'dispatch_id' must be an integer, found 1.5",
-  });
-});
-
-Deno.test("parseWrapper reports a missing or null data, naming field 'data'", () => {
-  assert.deepEqual(parseWrapper('{"dispatch_id": 7}'), {
-    ok: false,
-    problem: "data",
-    message: "field 'data' is missing; expected the step payload",
-    dispatchId: 7,
-  });
-  assert.deepEqual(parseWrapper('{"dispatch_id": 7, "data": null}'), {
-    ok: false,
-    problem: "data",
-    message: "field 'data' must not be null; expected the step payload",
-    dispatchId: 7,
-  });
 });

@@ -6,6 +6,7 @@
  */
 import type { DispatchContext, Dispatcher } from "./dispatcher.ts";
 import { DispatchError } from "./dispatch_error.ts";
+import { type AnswerRepair, readAnswer } from "../pipeline/read_answer.ts";
 
 /** What the dispatcher needs from the terminal. */
 export interface PersonConsole {
@@ -96,7 +97,11 @@ export class StdinDispatcher implements Dispatcher {
       }
       const problem = await this.#check(context);
       if (problem.ok) {
-        this.#console.info(`Read artifact (${problem.bytes} bytes)`);
+        const repaired = problem.repairs.length === 0
+          ? ""
+          : `; repaired: ${problem.repairs.map((r) => r.detail).join("; ")}`;
+        this.#console.info(`Read artifact (${problem.bytes} bytes${repaired})`);
+        if (problem.repairs.length > 0) context.onRepairs?.(problem.repairs);
         return problem.data;
       }
       lines = [problem.message, "Fix it and press Enter again."];
@@ -106,7 +111,12 @@ export class StdinDispatcher implements Dispatcher {
   async #check(
     context: DispatchContext,
   ): Promise<
-    { ok: true; data: unknown; bytes: number } | {
+    {
+      ok: true;
+      data: unknown;
+      bytes: number;
+      repairs: readonly AnswerRepair[];
+    } | {
       ok: false;
       message: string;
     }
@@ -123,22 +133,23 @@ export class StdinDispatcher implements Dispatcher {
           : `Cannot read artifact '${path}': ${(error as Error).message}`,
       };
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
+    const reading = readAnswer(text, { form: "bare", step: context.step });
+    if (!reading.ok) {
       return {
         ok: false,
-        message: `Cannot accept artifact '${path}': invalid JSON (${
-          (error as Error).message
-        })`,
+        message: `Cannot accept artifact '${path}': ${reading.message}`,
       };
     }
     try {
-      context.validate?.(data);
+      context.validate?.(reading.data);
     } catch (error) {
       return { ok: false, message: (error as Error).message };
     }
-    return { ok: true, data, bytes: new TextEncoder().encode(text).length };
+    return {
+      ok: true,
+      data: reading.data,
+      bytes: new TextEncoder().encode(text).length,
+      repairs: reading.repairs,
+    };
   }
 }
