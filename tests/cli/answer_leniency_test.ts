@@ -5,16 +5,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run_cli.ts";
-import { groundTruthAnswer } from "../../src/adapter/ground_truth.ts";
-import { isPipelineStep } from "../../src/pipeline/step.ts";
 import type { CalibrationReport } from "../../src/core/calibration_report.ts";
 import { startResponder } from "../../src/responder/responder.ts";
-import { runDirKnowledge } from "../../src/responder/run_dir_knowledge.ts";
 import { loadScenario } from "../../src/scenario/load_scenario.ts";
-import {
-  type CapturedTerminal,
-  captureTerminal,
-} from "../support/capture_terminal.ts";
+import { captureTerminal } from "../support/capture_terminal.ts";
+import { terminalWithPerson } from "../support/terminal_person.ts";
 import { withTempDir } from "../support/temp_dir.ts";
 
 type Data = Record<string, unknown>;
@@ -53,6 +48,11 @@ const EXPECTED_NOTES: Record<string, RegExp[]> = {
   ],
   C8: [/^F0_RECALL flag unknown-id: symptom_id 999 names no symptom$/],
 };
+
+/** Steps executed by every case of `report`. */
+function stepsRun(report: CalibrationReport): number {
+  return report.case_results.reduce((n, c) => n + c.actual_path.length, 0);
+}
 
 function notesOf(report: CalibrationReport): Record<string, string[]> {
   return Object.fromEntries(
@@ -131,41 +131,22 @@ Deno.test("the file protocol repairs, flags and rejects answers and counts them"
         flags: { "unknown-value": 1, "unknown-repo": 1, "unknown-id": 1 },
       },
     );
-    const steps = report.case_results.reduce(
-      (n, c) => n + c.actual_path.length,
-      0,
-    );
     // Every executed step's answer is counted once; C12's F0 was rejected.
-    assert.equal(answers.as_written + 5 + 3 + 1, steps + 1);
+    assert.equal(answers.as_written + 5 + 3 + 1, stepsRun(report) + 1);
   });
 });
 
 Deno.test("stdin repairs and flags answers and counts them", async () => {
   const scenario = await loadScenario("ptp-mock");
   await withTempDir(async (runDir) => {
-    let seen = 0;
-    const t: CapturedTerminal = captureTerminal(false, () => person());
-    async function person(): Promise<string> {
-      const err = t.stderr().slice(seen);
-      seen = t.stderr().length;
-      const banner = /=== (C\d+) (F\d_[A-Z]+) ===/.exec(err);
-      const artifact = /Artifact: (.+)\n/.exec(err);
-      assert.ok(banner && artifact, err);
-      const step = banner[2];
-      assert.ok(isPipelineStep(step));
-      const key = `${banner[1]}:${step}`;
-      const data = await groundTruthAnswer(
-        scenario,
-        { caseId: banner[1], step },
-        await runDirKnowledge(runDir),
-      );
+    const t = terminalWithPerson(scenario, runDir, ({ caseId, step, data }) => {
+      const key = `${caseId}:${step}`;
       const payload = EDITS[key]?.(data) ?? data;
       const json = key === "C3:F0_RECALL"
         ? JSON.stringify({ dispatch_id: 1, data: payload })
         : JSON.stringify(payload);
-      await Deno.writeTextFile(artifact[1], MANGLE[key]?.(json) ?? json);
-      return "";
-    }
+      return MANGLE[key]?.(json) ?? json;
+    });
     const code = await runCli([
       "calibrate",
       "--json",
@@ -185,11 +166,7 @@ Deno.test("stdin repairs and flags answers and counts them", async () => {
       repairs: { "code-fence": 1, prose: 1, bom: 1, unwrapped: 1, enum: 1 },
       flags: { "unknown-value": 1, "unknown-repo": 1, "unknown-id": 1 },
     });
-    const steps = report.case_results.reduce(
-      (n, c) => n + c.actual_path.length,
-      0,
-    );
-    assert.equal(report.answers!.as_written + 5 + 3, steps);
+    assert.equal(report.answers!.as_written + 5 + 3, stepsRun(report));
     assert.ok(code === 0 || code === 1, t.stderr().slice(-500));
     assert.match(t.stderr(), /Read artifact \(\d+ bytes; repaired: /);
   });
