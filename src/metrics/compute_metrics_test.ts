@@ -210,7 +210,7 @@ Deno.test("computeMetrics() scores empty populations as fully correct", () => {
     M15: [1, "0/0", true],
     M16: [1, "0/0", true],
     M17: [1, "actual=0 expected=0", true],
-    M18: [0, "~0 tokens (0 steps, estimated)", true],
+    M18: [0, "estimated: 0 steps × 1000", true],
     M19: [1, "weighted avg of M1,M2,M5,M10,M12,M14", true],
     M20: [0, "single run", true],
   });
@@ -932,7 +932,7 @@ Deno.test("computeMetrics() M18 estimates 1000 tokens per step without measureme
   ];
   assert.deepEqual(score(s, results, "M18"), {
     value: 5000,
-    detail: "~5000 tokens (5 steps, estimated)",
+    detail: "estimated: 5 steps × 1000",
     pass: true,
   });
 
@@ -941,7 +941,7 @@ Deno.test("computeMetrics() M18 estimates 1000 tokens per step without measureme
   const bigResults = long.map((id) => result(id, { actual_path: ["F0"] }));
   assert.deepEqual(score(big, bigResults, "M18"), {
     value: 61000,
-    detail: "~61000 tokens (61 steps, estimated)",
+    detail: "estimated: 61 steps × 1000",
     pass: false,
   });
 });
@@ -956,18 +956,18 @@ Deno.test("computeMetrics() M18 sums measured prompt tokens when any were measur
     ], "M18");
   assert.deepEqual(tokens(1200), {
     value: 1200,
-    detail: "1200 tokens (measured)",
+    detail: "measured over 1 cases",
     pass: true,
   });
   // At most 60000 passes; above fails.
   assert.deepEqual(tokens(40000, 20000), {
     value: 60000,
-    detail: "60000 tokens (measured)",
+    detail: "measured over 2 cases",
     pass: true,
   });
   assert.deepEqual(tokens(40000, 20001), {
     value: 60001,
-    detail: "60001 tokens (measured)",
+    detail: "measured over 2 cases",
     pass: false,
   });
 });

@@ -1,52 +1,37 @@
 /**
- * Whether a metric value is within its threshold (reference §8.2, §8.4): the
- * one place that knows which metrics are "higher is better", which are
- * "lower is better" and which must stay inside a band.
+ * Whether a metric value is within its threshold (reference §8.2, §8.4),
+ * using the direction of the metric's entry in the metric table.
  *
  * @module
  */
 import type { MetricId, PassDirection } from "../core/metric.ts";
+import { METRIC_TABLE, metricDefinition } from "./metric_table.ts";
 
 /**
- * How each metric's value is compared with its threshold: M4 (false
- * positive rate), M18 (prompt tokens) and M20 (run variance) must stay at or
- * below it, M17 (loop efficiency) must lie inside {@linkcode PASS_RANGE},
- * every other metric must reach at least its threshold.
+ * How each metric's value is compared with its threshold, read from the
+ * metric table: M4 (false positive rate), M18 (prompt tokens) and M20 (run
+ * variance) must stay at or below it, M17 (loop efficiency) must lie inside
+ * {@linkcode PASS_RANGE}, every other metric must reach at least its
+ * threshold.
  */
 export const PASS_DIRECTIONS: Readonly<Record<MetricId, PassDirection>> = Object
-  .freeze({
-    M1: "at_least",
-    M2: "at_least",
-    M3: "at_least",
-    M4: "at_most",
-    M5: "at_least",
-    M6: "at_least",
-    M7: "at_least",
-    M8: "at_least",
-    M9: "at_least",
-    M10: "at_least",
-    M11: "at_least",
-    M12: "at_least",
-    M13: "at_least",
-    M14: "at_least",
-    M15: "at_least",
-    M16: "at_least",
-    M17: "range",
-    M18: "at_most",
-    M19: "at_least",
-    M20: "at_most",
-  });
+  .freeze(
+    Object.fromEntries(METRIC_TABLE.map((d) => [d.id, d.direction])) as Record<
+      MetricId,
+      PassDirection
+    >,
+  );
 
 /**
  * Inclusive band a `range` metric (M17 loop efficiency) must lie in; its
  * threshold field (1.0, the ideal) is not used for the verdict.
  */
-export const PASS_RANGE: Readonly<{ min: number; max: number }> = Object
-  .freeze({ min: 0.5, max: 2.0 });
+export const PASS_RANGE: Readonly<{ min: number; max: number }> =
+  metricDefinition("M17").range ?? { min: 0.5, max: 2.0 };
 
 /**
- * Decides whether a metric passes, using the metric's direction from
- * {@linkcode PASS_DIRECTIONS}. A NaN value never passes.
+ * Decides whether a metric passes, using the metric's direction from the
+ * metric table. A NaN value never passes.
  *
  * @param id The metric id.
  * @param value The metric's value.
@@ -68,12 +53,15 @@ export function passes(
   value: number,
   threshold: number,
 ): boolean {
-  switch (PASS_DIRECTIONS[id]) {
+  const definition = metricDefinition(id);
+  switch (definition.direction) {
     case "at_least":
       return value >= threshold;
     case "at_most":
       return value <= threshold;
-    case "range":
-      return value >= PASS_RANGE.min && value <= PASS_RANGE.max;
+    case "range": {
+      const band = definition.range ?? PASS_RANGE;
+      return value >= band.min && value <= band.max;
+    }
   }
 }

@@ -11,6 +11,7 @@ import {
   METRIC_GROUP_TITLES,
   METRIC_GROUPS,
 } from "../core/metric.ts";
+import { metricDefinition } from "../metrics/metric_table.ts";
 import type { CaseResult } from "../core/case_result.ts";
 import { formatAnswersBlock } from "./answer_log.ts";
 import { tokenCost, type TokenSummary } from "../tokens/token_tracker.ts";
@@ -22,47 +23,127 @@ function mark(ok: boolean): string {
   return ok ? PASS : FAIL;
 }
 
-function thresholdText(metric: Metric): string {
-  switch (metric.id) {
-    case "M4":
-    case "M20":
-      return `(≤${metric.threshold.toFixed(2)})`;
-    case "M17":
-      return "(0.5–2.0)";
-    case "M18":
-      return `(≤${metric.threshold.toFixed(0)})`;
-    default:
-      return `(≥${metric.threshold.toFixed(2)})`;
+/** A metric's value as printed: tokens as integers, ratios with two decimals. */
+export function formatMetricValue(metric: Metric): string {
+  if (!Number.isFinite(metric.value)) return String(metric.value);
+  return metricDefinition(metric.id).unit === "tokens"
+    ? Math.round(metric.value).toString()
+    : metric.value.toFixed(2);
+}
+
+/** A metric's threshold as printed: `≥0.80`, `≤60000`, `0.50–2.00`. */
+export function formatThreshold(metric: Metric): string {
+  const definition = metricDefinition(metric.id);
+  const digits = definition.unit === "tokens" ? 0 : 2;
+  switch (definition.direction) {
+    case "at_least":
+      return `≥${metric.threshold.toFixed(digits)}`;
+    case "at_most":
+      return `≤${metric.threshold.toFixed(digits)}`;
+    case "range": {
+      const band = definition.range ?? { min: 0, max: 0 };
+      return `${band.min.toFixed(digits)}–${band.max.toFixed(digits)}`;
+    }
   }
 }
 
-/** One metric line: id, name, value, detail, mark, threshold. */
+/**
+ * A metric's detail naming the population counted: `10/11 of cases with a
+ * GT RCA`, `avg over 4 cases with a GT RCA and a selected repo`,
+ * `r=1.00 (n=10); cases with …`. Details that already say what they count
+ * (M11, M17–M20) are kept as they are.
+ */
+export function formatMetricDetail(metric: Metric): string {
+  const { population } = metricDefinition(metric.id);
+  const { detail } = metric;
+  if (/^\d+\/\d+$/.test(detail)) return `${detail} of ${population}`;
+  if (/^avg over \d+ cases$/.test(detail) && population.startsWith("cases ")) {
+    return `${detail}${population.slice("cases".length)}`;
+  }
+  if (/\(n=\d+\)$/.test(detail)) return `${detail}; ${population}`;
+  return detail;
+}
+
+/** Widths of the fixed metric columns: every metric line aligns. */
+const METRIC_COLUMNS = { id: 4, name: 26, value: 6, threshold: 9 } as const;
+
+/** One metric line: id, name, value, mark, threshold, detail (last, free width). */
 export function formatMetricLine(metric: Metric): string {
   return [
-    metric.id.padEnd(4),
-    metric.name.padEnd(30),
-    metric.value.toFixed(2).padStart(6),
-    `(${metric.detail})`.padEnd(12),
+    metric.id.padEnd(METRIC_COLUMNS.id),
+    metric.name.padEnd(METRIC_COLUMNS.name),
+    formatMetricValue(metric).padStart(METRIC_COLUMNS.value),
     mark(metric.pass),
-    thresholdText(metric),
+    formatThreshold(metric).padEnd(METRIC_COLUMNS.threshold),
+    formatMetricDetail(metric),
   ].join(" ");
 }
 
-/** One per-case breakdown line. */
-export function formatCaseLine(result: CaseResult): string {
-  const name = result.test_name.length > 40
-    ? `${result.test_name.slice(0, 37)}...`
+/** Column widths of the per-case lines of one report. */
+export interface CaseColumns {
+  readonly id: number;
+  readonly name: number;
+  readonly where: number;
+  readonly defect: number;
+}
+
+const NAME_LIMIT = 40;
+
+function caseName(result: CaseResult): string {
+  return result.test_name.length > NAME_LIMIT
+    ? `${result.test_name.slice(0, NAME_LIMIT - 3)}...`
     : result.test_name;
+}
+
+function caseWhere(result: CaseResult): string {
+  return `(${result.version}/${result.job})`;
+}
+
+function caseDefect(result: CaseResult): string {
+  return result.actual_defect_type === ""
+    ? "(none)"
+    : result.actual_defect_type;
+}
+
+/** The widths that align every case line of `results`. */
+export function caseColumns(results: readonly CaseResult[]): CaseColumns {
+  const widest = (f: (r: CaseResult) => string) =>
+    results.reduce((w, r) => Math.max(w, [...f(r)].length), 0);
+  return {
+    id: widest((r) => r.case_id),
+    name: widest(caseName),
+    where: widest(caseWhere),
+    defect: widest(caseDefect),
+  };
+}
+
+function padEnd(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - [...text].length));
+}
+
+/**
+ * One per-case breakdown line. A case whose pipeline stopped with an error
+ * shows no ✓: its marks are ✗ and the line ends with `FAILED`.
+ */
+export function formatCaseLine(
+  result: CaseResult,
+  columns: CaseColumns = caseColumns([result]),
+): string {
+  const failed = result.error !== undefined;
+  const ok = (flag: boolean) => mark(flag && !failed);
   const path = result.actual_path.length === 0
     ? "(no steps)"
     : result.actual_path.join("→");
-  return `${result.case_id.padEnd(4)} ${
-    name.padEnd(40)
-  } (${result.version}/${result.job}): defect=${result.actual_defect_type} ${
-    mark(result.defect_type_correct)
-  }  comp=${mark(result.component_correct)}  path=${path} ${
-    mark(result.path_correct)
-  }`;
+  return [
+    padEnd(result.case_id, columns.id),
+    padEnd(caseName(result), columns.name),
+    padEnd(`${caseWhere(result)}:`, columns.where + 1),
+    `defect=${padEnd(caseDefect(result), columns.defect)} ${
+      ok(result.defect_type_correct)
+    }`,
+    ` comp=${ok(result.component_correct)}`,
+    ` path=${path} ${ok(result.path_correct)}${failed ? "  FAILED" : ""}`,
+  ].join(" ");
 }
 
 function formatDuration(ms: number): string {
@@ -139,7 +220,8 @@ export function formatReport(report: CalibrationReport): string {
     lines.push(...formatAnswersBlock(report.answers), "");
   }
   lines.push("--- Per-case breakdown ---");
-  lines.push(...report.case_results.map(formatCaseLine));
+  const columns = caseColumns(report.case_results);
+  lines.push(...report.case_results.map((c) => formatCaseLine(c, columns)));
   const noted = report.case_results.filter((c) => c.answer_notes?.length);
   if (noted.length > 0) {
     lines.push("", "--- Answer repairs and flags ---");

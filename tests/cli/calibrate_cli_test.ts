@@ -68,7 +68,10 @@ Deno.test("calibrate exits 1 when a metric fails", async () => {
     ], { terminal: t.terminal });
     assert.equal(code, 1);
     assert.match(t.stdout(), /RESULT: FAIL \(1[0-9]\/20 metrics/);
-    assert.match(t.stdout(), /M1 +defect_type_accuracy +0\.36 \(4\/11\) +✗/);
+    assert.match(
+      t.stdout(),
+      /M1 +defect_type_accuracy +0\.36 ✗ ≥0\.80 +4\/11 of cases with a GT RCA/,
+    );
   });
 });
 

@@ -57,7 +57,7 @@ Deno.test("calibrate reproduces the golden serial stub run on ptp-mock", async (
       M15: "10/11",
       M16: "12/12",
       M17: "actual=0 expected=0",
-      M18: "~47000 tokens (47 steps, estimated)",
+      M18: "estimated: 47 steps × 1000",
       M20: "single run",
     };
     for (const [id, detail] of Object.entries(details)) {
