@@ -4,9 +4,10 @@
  *
  * Parsing follows the Go version where it is safe to: unknown keys are
  * dropped, missing keys and `null` values take the zero value, and key names
- * match case-insensitively. A wrong type, an out-of-range confidence, an
- * unknown review decision or loop target is an {@linkcode ArtifactError}
- * naming the field.
+ * match case-insensitively. A wrong type, an out-of-range confidence or an
+ * unknown loop target is an {@linkcode ArtifactError} naming the field. A
+ * review decision other than approve/reassess/overturn is accepted and
+ * routes by the fallback rule to F6 (reference §2.2).
  *
  * Our extension: F0 and F4 may carry `same_as_case_id`, a reference to
  * another case of the same run whose root cause this failure shares while that
@@ -97,7 +98,13 @@ export const LOOP_TARGETS = [
 
 /** F5 `review-decision.json`. */
 export const ReviewDecisionSchema = z.object({
-  decision: z.enum(["approve", "reassess", "overturn"]),
+  /**
+   * `approve`, `reassess` or `overturn` fire H12–H14; any other string (e.g.
+   * `defer`) fires no rule and falls back to F6, as in the Go version.
+   */
+  decision: z.string({
+    error: "must be a string such as 'approve', 'reassess' or 'overturn'",
+  }),
   human_override: z.object({ defect_type: text, rca_message: text })
     .optional(),
   // Go writes no key for "not given"; an empty string means the same.

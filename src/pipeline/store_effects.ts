@@ -2,8 +2,18 @@
  * Store effects of each step (reference §3.3), applied after the step's
  * artifact is validated and its routing decided.
  *
- * Differences from the Go version (reference §12 items 28–29), on purpose:
- * - F0 links only on a recall hit (H1), F4 only on an accepted duplicate (H15);
+ * As in the Go version (reference §3.3, §12 item 29), F0 links the case to
+ * the recalled symptom and RCA whenever the recall says `match`, whatever the
+ * confidence, and F4 links it to the duplicate's RCA whenever it says
+ * `is_duplicate`. Below the recall-hit threshold (H3) or the duplicate
+ * threshold (H15b) the link is **tentative**: the ground truth relies on it
+ * (an uncertain recall followed by a triage that skips investigation keeps
+ * the recalled RCA), and a later step replaces it — an F3 investigation links
+ * the case to its own RCA, an accepted duplicate to the duplicate's, an
+ * overturn to the override. A tentative link never archives the case's own
+ * RCA, and a replacing step drops the case's pending references.
+ *
+ * Differences from the Go version (reference §12 item 28), on purpose:
  * - F3 updates the case's own RCA on a loop instead of creating another one,
  *   and keeps evidence refs and category; H11 (investigation exhausted) marks
  *   the RCA `ti001` (To Investigate);
@@ -23,7 +33,7 @@
 import type { StepArtifact } from "./artifact_schemas.ts";
 import type { RouteDecision } from "./heuristics.ts";
 import { fingerprint } from "../store/fingerprint.ts";
-import type { Case, Store } from "../store/store.ts";
+import type { Case, Rca, Store } from "../store/store.ts";
 
 /** What a step did to the store beyond the expected, in words. */
 export interface EffectResult {
@@ -217,7 +227,8 @@ async function recallEffects(
   data: Extract<StepArtifact, { step: "F0_RECALL" }>["data"],
   decision: RouteDecision,
 ): Promise<string[]> {
-  if (decision.ruleId !== "H1") return [];
+  if (!data.match) return [];
+  const tentative = decision.ruleId !== "H1";
   const notes: string[] = [];
   if (data.symptom_id !== 0) {
     if (await store.getSymptom(data.symptom_id)) {
@@ -231,7 +242,9 @@ async function recallEffects(
       await relinkCase(store, caseId, {
         rcaId: data.prior_rca_id,
         confidence: data.confidence,
-        notes: "linked from F0 recall",
+        notes: tentative
+          ? "linked tentatively from F0 recall"
+          : "linked from F0 recall",
       });
     } else {
       notes.push(`prior_rca_id ${data.prior_rca_id} names no RCA; ignored`);
@@ -292,12 +305,11 @@ async function investigateEffects(
   decision: RouteDecision,
 ): Promise<void> {
   const current = await requireCase(store, caseId);
-  const own = current.rcaId === 0 ? undefined : await store.getRca(
-    current.rcaId,
-  );
+  const own = await ownRca(store, current);
   const triage = await store.getTriage(caseId);
+  await dropPendingReferences(store, caseId);
   const rca = await store.saveRca({
-    ...(own?.originCaseId === caseId ? { id: own.id } : {}),
+    ...(own ? { id: own.id } : {}),
     title: titleFrom(data.rca_message),
     description: data.rca_message,
     defectType: decision.ruleId === "H11" ? "ti001" : data.defect_type,
@@ -328,11 +340,15 @@ async function correlateEffects(
   data: Extract<StepArtifact, { step: "F4_CORRELATE" }>["data"],
   decision: RouteDecision,
 ): Promise<string[]> {
-  if (decision.ruleId !== "H15") return [];
+  if (!data.is_duplicate) return [];
+  if (decision.ruleId !== "H15") {
+    return await tentativeDuplicate(store, caseId, data);
+  }
   if (data.linked_rca_id !== 0) {
     if (!(await store.getRca(data.linked_rca_id))) {
       return [`linked_rca_id ${data.linked_rca_id} names no RCA; ignored`];
     }
+    await dropPendingReferences(store, caseId);
     await relinkCase(store, caseId, {
       rcaId: data.linked_rca_id,
       confidence: data.confidence,
@@ -341,6 +357,7 @@ async function correlateEffects(
     return [];
   }
   if (data.same_as_case_id !== 0) {
+    await dropPendingReferences(store, caseId);
     const note = await referToCase(store, caseId, {
       targetCaseId: data.same_as_case_id,
       kind: "correlate",
@@ -351,16 +368,88 @@ async function correlateEffects(
   return ["duplicate without linked_rca_id or same_as_case_id; nothing linked"];
 }
 
+/**
+ * A duplicate below the threshold (H15b, on to review): links the case to
+ * the named RCA tentatively — without archiving the case's own RCA, which a
+ * later investigation or overturn may bring back.
+ */
+async function tentativeDuplicate(
+  store: Store,
+  caseId: number,
+  data: Extract<StepArtifact, { step: "F4_CORRELATE" }>["data"],
+): Promise<string[]> {
+  let rcaId = data.linked_rca_id;
+  if (rcaId !== 0) {
+    if (!(await store.getRca(rcaId))) {
+      return [`linked_rca_id ${rcaId} names no RCA; ignored`];
+    }
+  } else if (data.same_as_case_id !== 0) {
+    const target = await store.getCase(data.same_as_case_id);
+    if (target === undefined || data.same_as_case_id === caseId) {
+      return [
+        `same_as_case_id ${data.same_as_case_id} names no other case; ignored`,
+      ];
+    }
+    if (target.rcaId === 0) {
+      return [
+        `same_as_case_id ${data.same_as_case_id} has no RCA yet; a duplicate below the threshold links nothing`,
+      ];
+    }
+    rcaId = target.rcaId;
+  } else {
+    return [];
+  }
+  await linkCaseRca(store, caseId, {
+    rcaId,
+    confidence: data.confidence,
+    notes: "linked tentatively from F4 correlation",
+  });
+  return [];
+}
+
+/**
+ * Drops the pending references a case made: a step that links the case for
+ * good (investigation, accepted duplicate, overturn) replaces any tentative
+ * or deferred link it had.
+ */
+async function dropPendingReferences(
+  store: Store,
+  caseId: number,
+): Promise<void> {
+  for (const pending of await store.listPendingReferences()) {
+    if (pending.caseId === caseId) {
+      await store.removePendingReference(pending.id);
+    }
+  }
+}
+
+/**
+ * The RCA the case's own investigation created, whether or not the case is
+ * linked to it now (a tentative link may point elsewhere).
+ */
+async function ownRca(store: Store, current: Case): Promise<Rca | undefined> {
+  if (current.rcaId !== 0) {
+    const linked = await store.getRca(current.rcaId);
+    if (linked?.originCaseId === current.id) return linked;
+  }
+  return (await store.listRcas()).findLast((r) =>
+    r.originCaseId === current.id && r.status !== "archived"
+  );
+}
+
 async function reviewEffects(
   store: Store,
   caseId: number,
   data: Extract<StepArtifact, { step: "F5_REVIEW" }>["data"],
 ): Promise<void> {
-  if (data.decision === "reassess") return;
+  // Reassess changes nothing; a decision other than approve or overturn
+  // (e.g. "defer") routes by the fallback rule and, as in Go, changes nothing.
+  if (data.decision !== "approve" && data.decision !== "overturn") return;
   const override = data.decision === "overturn"
     ? data.human_override
     : undefined;
   if (override !== undefined) {
+    await dropPendingReferences(store, caseId);
     const current = await requireCase(store, caseId);
     const rca = current.rcaId === 0
       ? undefined

@@ -110,31 +110,80 @@ Deno.test("F3 exhausted by H11 is recorded as ti001", async () => {
   assert.equal((await store.listRcas())[0].defectType, "ti001");
 });
 
-Deno.test("F0 links only on a recall hit (H1)", async () => {
-  const store = await storeWithCases(2);
+Deno.test("F0 links on any match, tentatively below the hit threshold (H3), and a later investigation replaces the link", async () => {
+  const store = await storeWithCases(3);
   await triage(store, 1);
   await investigate(store, 1);
-  const recall = artifact("F0_RECALL", {
-    match: true,
-    confidence: 0.6,
-    prior_rca_id: 1,
-    symptom_id: 1,
+  const recall = (confidence: number, match = true) =>
+    artifact("F0_RECALL", {
+      match,
+      confidence,
+      prior_rca_id: 1,
+      symptom_id: 1,
+    });
+  await applyStoreEffects(store, {
+    caseId: 3,
+    artifact: recall(0.9, false),
+    decision: decision("H2"),
   });
+  assert.equal(await rcaOf(store, 3), 0);
   await applyStoreEffects(store, {
     caseId: 2,
-    artifact: recall,
+    artifact: recall(0.6),
     decision: decision("H3"),
-  });
-  assert.equal(await rcaOf(store, 2), 0);
-  await applyStoreEffects(store, {
-    caseId: 2,
-    artifact: recall,
-    decision: decision("H1"),
   });
   const case2 = (await store.getCase(2))!;
   assert.equal(case2.rcaId, 1);
   assert.equal(case2.symptomId, 1);
   assert.equal((await store.getSymptom(1))?.occurrenceCount, 2);
+  // A triage that goes on to investigate: the case's own RCA replaces the
+  // tentative link, and the recalled RCA stays open for case 1.
+  await triage(store, 2, "automation");
+  await investigate(store, 2);
+  assert.equal(await rcaOf(store, 2), 2);
+  assert.equal((await store.getRca(1))?.status, "open");
+  assert.equal(await rcaOf(store, 1), 1);
+});
+
+Deno.test("F0 keeps the tentative link when nothing replaces it (H3, then skip)", async () => {
+  const store = await storeWithCases(2);
+  await triage(store, 1);
+  await investigate(store, 1);
+  await applyStoreEffects(store, {
+    caseId: 2,
+    artifact: artifact("F0_RECALL", {
+      match: true,
+      confidence: 0.5,
+      prior_rca_id: 1,
+    }),
+    decision: decision("H3"),
+  });
+  await triage(store, 2, "infra");
+  await applyStoreEffects(store, {
+    caseId: 2,
+    artifact: artifact("F5_REVIEW", { decision: "approve" }),
+    decision: decision("H12"),
+  });
+  assert.equal(await rcaOf(store, 2), 1);
+});
+
+Deno.test("an investigation drops the case's pending references", async () => {
+  const store = await storeWithCases(2);
+  await applyStoreEffects(store, {
+    caseId: 2,
+    artifact: artifact("F0_RECALL", {
+      match: true,
+      confidence: 0.5,
+      same_as_case_id: 1,
+    }),
+    decision: decision("H3"),
+  });
+  assert.equal((await store.listPendingReferences()).length, 1);
+  await investigate(store, 2);
+  assert.deepEqual(await store.listPendingReferences(), []);
+  await investigate(store, 1);
+  assert.equal(await rcaOf(store, 2), 1);
+  assert.equal(await rcaOf(store, 1), 2);
 });
 
 Deno.test("F0 ignores unknown ids and says so", async () => {
@@ -156,26 +205,33 @@ Deno.test("F0 ignores unknown ids and says so", async () => {
   assert.equal(await rcaOf(store, 1), 0);
 });
 
-Deno.test("F4 links only on an accepted duplicate and archives the own RCA", async () => {
+Deno.test("F4 links a duplicate below the threshold tentatively; an accepted duplicate archives the own RCA", async () => {
   const store = await storeWithCases(2);
   await triage(store, 1);
   await investigate(store, 1);
   await triage(store, 2, "automation");
   await investigate(store, 2);
-  const dup = artifact("F4_CORRELATE", {
-    is_duplicate: true,
-    linked_rca_id: 1,
-    confidence: 0.9,
-  });
+  const dup = (confidence: number) =>
+    artifact("F4_CORRELATE", {
+      is_duplicate: true,
+      linked_rca_id: 1,
+      confidence,
+    });
   await applyStoreEffects(store, {
     caseId: 2,
-    artifact: dup,
+    artifact: dup(0.6),
     decision: decision("H15b"),
   });
+  assert.equal(await rcaOf(store, 2), 1);
+  assert.equal((await store.getRca(2))?.status, "open");
+  // A reassessment's investigation brings the case back to its own RCA.
+  await investigate(store, 2, { rca_message: "second look" });
   assert.equal(await rcaOf(store, 2), 2);
+  assert.equal((await store.getRca(2))?.description, "second look");
+  assert.equal((await store.listRcas()).length, 2);
   await applyStoreEffects(store, {
     caseId: 2,
-    artifact: dup,
+    artifact: dup(0.9),
     decision: decision("H15"),
   });
   assert.equal(await rcaOf(store, 2), 1);
@@ -184,6 +240,33 @@ Deno.test("F4 links only on an accepted duplicate and archives the own RCA", asy
     (await store.getRcasForSymptom(2)).map((l) => l.rcaId),
     [2, 1],
   );
+});
+
+Deno.test("F4 without is_duplicate links nothing", async () => {
+  const store = await storeWithCases(2);
+  await investigate(store, 1);
+  await investigate(store, 2);
+  await applyStoreEffects(store, {
+    caseId: 2,
+    artifact: artifact("F4_CORRELATE", {
+      is_duplicate: false,
+      linked_rca_id: 1,
+      confidence: 0.95,
+    }),
+    decision: decision("H15b"),
+  });
+  assert.equal(await rcaOf(store, 2), 2);
+});
+
+Deno.test("a review decision other than approve, reassess or overturn changes nothing", async () => {
+  const store = await storeWithCases(1);
+  await investigate(store, 1);
+  await applyStoreEffects(store, {
+    caseId: 1,
+    artifact: artifact("F5_REVIEW", { decision: "defer" }),
+    decision: decision("FALLBACK"),
+  });
+  assert.equal((await store.getCase(1))?.status, "investigated");
 });
 
 Deno.test("a recall reference to a case without an RCA resolves when it gets one", async () => {
