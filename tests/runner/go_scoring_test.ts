@@ -5,30 +5,16 @@
  * review decision other than approve/reassess/overturn (fallback to F6).
  */
 import assert from "node:assert/strict";
-import { createStubAdapter } from "../../src/adapter/stub_adapter.ts";
 import { allMetrics } from "../../src/core/metric.ts";
 import type { CaseResult } from "../../src/core/case_result.ts";
-import { calibrate } from "../../src/runner/calibrate.ts";
 import { parseScenario } from "../../src/scenario/parse_scenario.ts";
 import { loadScenario } from "../../src/scenario/load_scenario.ts";
 import type { Scenario } from "../../src/scenario/scenario_schema.ts";
 import { caseOutcomes } from "../support/case_outcome.ts";
-import { withTempDir } from "../support/temp_dir.ts";
+import { runStub } from "../support/run_stub.ts";
 
 function run(scenario: Scenario, parallel = 1) {
-  return withTempDir((dir) =>
-    calibrate({
-      scenario,
-      runDir: dir,
-      parallel,
-      batchSize: 4,
-      adapterName: "stub",
-      dispatchName: "in-process",
-      transport: ({ run }) => ({
-        adapter: createStubAdapter(scenario, run.knowledge),
-      }),
-    })
-  );
+  return runStub(scenario, { parallel });
 }
 
 /**

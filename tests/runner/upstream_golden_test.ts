@@ -8,11 +8,9 @@
  * share) occurs, so the Go stub scores exactly these values.
  */
 import assert from "node:assert/strict";
-import { createStubAdapter } from "../../src/adapter/stub_adapter.ts";
 import { allMetrics, type MetricId } from "../../src/core/metric.ts";
-import { calibrate } from "../../src/runner/calibrate.ts";
 import { loadScenario } from "../../src/scenario/load_scenario.ts";
-import { withTempDir } from "../support/temp_dir.ts";
+import { runStub } from "../support/run_stub.ts";
 import {
   HAS_UPSTREAM_DATASETS,
   UPSTREAM_DATASETS,
@@ -36,29 +34,35 @@ const GO_EQUAL_RULES = new Set([
   "FALLBACK",
 ]);
 
+/**
+ * Go stub values of ptp-real; daemon-mock (same shape of cases) scores
+ * the same.
+ */
+const PTP_REAL: Partial<Record<MetricId, [number, string]>> = {
+  M1: [1.0, "8/8"],
+  M2: [1.0, "3/3"],
+  M3: [1.0, "5/5"],
+  M4: [0.0, "0/3"],
+  M5: [1.0, "6/6"],
+  M6: [1.0, "0/0"],
+  M7: [1.0, "1/1"],
+  M8: [1.0, "r=1.00 (n=8)"],
+  M9: [1.0, "avg over 3 cases"],
+  M10: [0.8333, "avg over 2 cases"],
+  M11: [1.0, "3 cases with F2, 0 selected red herring"],
+  M12: [1.0, "4/4"],
+  M13: [1.0, "4/4"],
+  M14: [1.0, "avg over 8 cases"],
+  M15: [1.0, "8/8"],
+  M16: [1.0, "8/8"],
+  M17: [1.0, "actual=0 expected=0"],
+  M18: [33000.0, "estimated: 33 steps × 1000"],
+  M19: [0.975, "weighted avg of M1,M2,M5,M10,M12,M14"],
+};
+
 /** Go stub value and detail per metric (M20 is 0, "single run", everywhere). */
 const GO_STUB: Record<string, Partial<Record<MetricId, [number, string]>>> = {
-  "daemon-mock": {
-    M1: [1.0, "8/8"],
-    M2: [1.0, "3/3"],
-    M3: [1.0, "5/5"],
-    M4: [0.0, "0/3"],
-    M5: [1.0, "6/6"],
-    M6: [1.0, "0/0"],
-    M7: [1.0, "1/1"],
-    M8: [1.0, "r=1.00 (n=8)"],
-    M9: [1.0, "avg over 3 cases"],
-    M10: [0.8333, "avg over 2 cases"],
-    M11: [1.0, "3 cases with F2, 0 selected red herring"],
-    M12: [1.0, "4/4"],
-    M13: [1.0, "4/4"],
-    M14: [1.0, "avg over 8 cases"],
-    M15: [1.0, "8/8"],
-    M16: [1.0, "8/8"],
-    M17: [1.0, "actual=0 expected=0"],
-    M18: [33000.0, "estimated: 33 steps × 1000"],
-    M19: [0.975, "weighted avg of M1,M2,M5,M10,M12,M14"],
-  },
+  "daemon-mock": PTP_REAL,
   "ptp-mock": {
     M1: [0.9091, "10/11"],
     M2: [1.0, "6/6"],
@@ -80,27 +84,7 @@ const GO_STUB: Record<string, Partial<Record<MetricId, [number, string]>>> = {
     M18: [47000.0, "estimated: 47 steps × 1000"],
     M19: [0.9818, "weighted avg of M1,M2,M5,M10,M12,M14"],
   },
-  "ptp-real": {
-    M1: [1.0, "8/8"],
-    M2: [1.0, "3/3"],
-    M3: [1.0, "5/5"],
-    M4: [0.0, "0/3"],
-    M5: [1.0, "6/6"],
-    M6: [1.0, "0/0"],
-    M7: [1.0, "1/1"],
-    M8: [1.0, "r=1.00 (n=8)"],
-    M9: [1.0, "avg over 3 cases"],
-    M10: [0.8333, "avg over 2 cases"],
-    M11: [1.0, "3 cases with F2, 0 selected red herring"],
-    M12: [1.0, "4/4"],
-    M13: [1.0, "4/4"],
-    M14: [1.0, "avg over 8 cases"],
-    M15: [1.0, "8/8"],
-    M16: [1.0, "8/8"],
-    M17: [1.0, "actual=0 expected=0"],
-    M18: [33000.0, "estimated: 33 steps × 1000"],
-    M19: [0.975, "weighted avg of M1,M2,M5,M10,M12,M14"],
-  },
+  "ptp-real": PTP_REAL,
   "ptp-real-ingest": {
     M1: [0.8, "24/30"],
     M2: [1.0, "30/30"],
@@ -132,20 +116,11 @@ for (const name of UPSTREAM_DATASETS) {
       const scenario = await loadScenario(upstreamDataset(name));
       const fired = new Set<string>();
       let loops = 0;
-      const { report } = await withTempDir((runDir) =>
-        calibrate({
-          scenario,
-          runDir,
-          adapterName: "stub",
-          dispatchName: "in-process",
-          transport: ({ run }) => ({
-            adapter: createStubAdapter(scenario, run.knowledge),
-          }),
-          observe: (event) => {
-            if (event.type === "step-done") fired.add(event.ruleId);
-          },
-        })
-      );
+      const { report } = await runStub(scenario, {
+        observe: (event) => {
+          if (event.type === "step-done") fired.add(event.ruleId);
+        },
+      });
       for (const c of report.case_results) loops += c.actual_loops;
       assert.deepEqual(
         [...fired].filter((rule) => !GO_EQUAL_RULES.has(rule)),

@@ -1,0 +1,45 @@
+/**
+ * Runs a calibration with the in-process stub oracle in a temporary run
+ * directory, for tests.
+ *
+ * @module
+ */
+import { createStubAdapter } from "../../src/adapter/stub_adapter.ts";
+import {
+  calibrate,
+  type CalibrationOutcome,
+} from "../../src/runner/calibrate.ts";
+import type { RunObserver } from "../../src/runner/run_event.ts";
+import type { Scenario } from "../../src/scenario/scenario_schema.ts";
+import { withTempDir } from "./temp_dir.ts";
+
+/** Options of {@linkcode runStub}. */
+export interface RunStubOptions {
+  /** Parallel slots. @default {1} */
+  readonly parallel?: number;
+  /** Wave size of the parallel runner. @default {4} */
+  readonly batchSize?: number;
+  /** Receives the run's events. */
+  readonly observe?: RunObserver;
+}
+
+/** Calibrates `scenario` with the stub; the run directory is removed after. */
+export function runStub(
+  scenario: Scenario,
+  options: RunStubOptions = {},
+): Promise<CalibrationOutcome> {
+  return withTempDir((runDir) =>
+    calibrate({
+      scenario,
+      runDir,
+      parallel: options.parallel ?? 1,
+      batchSize: options.batchSize ?? 4,
+      adapterName: "stub",
+      dispatchName: "in-process",
+      transport: ({ run }) => ({
+        adapter: createStubAdapter(scenario, run.knowledge),
+      }),
+      observe: options.observe,
+    })
+  );
+}
