@@ -1,6 +1,6 @@
 /**
  * `deno task contracts`: writes the generated contracts, the JSON Schema of
- * every step's artifact data, into `contracts/schemas/`. The test
+ * every step's artifact data and of the JSON report, into `contracts/schemas/`. The test
  * `tests/contracts/contracts_current_test.ts` fails when they are stale.
  *
  * Usage: deno task contracts
@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ARTIFACT_JSON_SCHEMAS } from "../src/pipeline/artifact_json_schemas.ts";
 import { PIPELINE_STEPS } from "../src/pipeline/step.ts";
+import { jsonReportJsonSchema } from "../src/report/json_report_schema.ts";
 
 /** The repository's `contracts/` directory. */
 export const CONTRACTS_DIR: string = join(
@@ -21,12 +22,16 @@ export const CONTRACTS_DIR: string = join(
 
 /** Every generated contract: path relative to `contracts/` → file text. */
 export function generatedContracts(): ReadonlyMap<string, string> {
-  return new Map(
-    PIPELINE_STEPS.map((step) => [
+  return new Map([
+    ...PIPELINE_STEPS.map((step): [string, string] => [
       join("schemas", `${step}.schema.json`),
       JSON.stringify(ARTIFACT_JSON_SCHEMAS[step], null, 2) + "\n",
     ]),
-  );
+    [
+      join("schemas", "report.schema.json"),
+      JSON.stringify(jsonReportJsonSchema(), null, 2) + "\n",
+    ],
+  ]);
 }
 
 if (import.meta.main) {

@@ -21,7 +21,7 @@ import {
   type PromptTemplates,
 } from "../adapter/prompt/render_prompt.ts";
 import { reportVerdict } from "../report/report_verdict.ts";
-import { formatReport } from "../report/format_report.ts";
+import { renderReport, type ReportFormat } from "../report/render_report.ts";
 import {
   type ResponderProcess,
   spawnResponder,
@@ -38,7 +38,7 @@ import { checkWritable } from "../util/check_writable.ts";
 import { applyStoredFlags, storedFlags } from "./stored_flags.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
 import { finalizeSignals } from "../transport/finalize_signals.ts";
-import { atomicWriteJson } from "../util/atomic_write.ts";
+import { atomicWriteJson, atomicWriteTextFile } from "../util/atomic_write.ts";
 import type { Clock } from "../util/clock.ts";
 
 export type { CalibrateFlags } from "./calibrate_options.ts";
@@ -57,6 +57,24 @@ export interface CalibrateCommandContext {
 
 /** How often the in-process path commits its group of steps. */
 export const IN_PROCESS_COMMIT_INTERVAL_MS = 200;
+
+/** File name of the JSON report every run leaves in its run directory. */
+export const REPORT_FILE = "report.json";
+
+/** The report files the flags ask for, each with its format. */
+function reportOutputs(
+  flags: CalibrateFlags,
+): { path: string; format: ReportFormat }[] {
+  const wanted: [string | undefined, ReportFormat][] = [
+    [flags.report, "json"],
+    [flags.junit, "junit"],
+    [flags.markdown, "markdown"],
+    [flags.html, "html"],
+  ];
+  return wanted.flatMap(([path, format]) =>
+    path === undefined ? [] : [{ path, format }]
+  );
+}
 
 /** File name of the token report inside a run directory. */
 export const TOKEN_REPORT_FILE = "token-report.json";
@@ -83,7 +101,7 @@ export async function runCalibrateCommand(
     );
   }
   const scenario = await loadScenario(flags.scenario);
-  const outputs = flags.report === undefined ? [] : [flags.report];
+  const outputs = reportOutputs(flags).map((o) => o.path);
   const unwritable = await checkWritable(outputs);
   if (unwritable.length > 0) {
     throw new UsageError(
@@ -230,9 +248,13 @@ async function runInDirectory(
       });
     }
   }
-  if (flags.report !== undefined) await atomicWriteJson(flags.report, report);
-  terminal.out(
-    flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report),
+  await atomicWriteTextFile(
+    join(flags.runDir, REPORT_FILE),
+    renderReport(report, "json"),
   );
+  for (const { path, format } of reportOutputs(flags)) {
+    await atomicWriteTextFile(path, renderReport(report, format));
+  }
+  terminal.out(renderReport(report, flags.json ? "json" : "text"));
   return reportVerdict(report).pass ? ExitCode.Pass : ExitCode.Fail;
 }

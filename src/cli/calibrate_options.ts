@@ -42,6 +42,9 @@ export interface CalibrateFlags {
   pollOnly: boolean;
   responderDelay: number;
   report?: string;
+  junit?: string;
+  markdown?: string;
+  html?: string;
   json: boolean;
   recallHit?: number;
   recallUncertain?: number;
@@ -165,6 +168,24 @@ export function defineCalibrateOptions(command: Command): Command {
       ),
     )
     .addOption(new Option("--report <file>", "write the JSON report to <file>"))
+    .addOption(
+      new Option(
+        "--junit <file>",
+        "write a JUnit XML report to <file> (a testcase per metric and per case)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--markdown <file>",
+        "write a Markdown summary to <file> (pull request, CI step summary)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--html <file>",
+        "write a self-contained HTML page to <file> (bars, per-case table, filters)",
+      ),
+    )
     .addOption(
       new Option("--json", "print the JSON report instead of the text report")
         .default(false),

@@ -1,0 +1,148 @@
+/**
+ * Converts a {@linkcode CalibrationReport} to the versioned JSON report and
+ * reads one back.
+ *
+ * @module
+ */
+import type { CalibrationReport } from "../core/calibration_report.ts";
+import { type Metric, METRIC_GROUPS, type MetricSet } from "../core/metric.ts";
+import { metricDefinition } from "../metrics/metric_table.ts";
+import { describeIssue } from "../util/describe_issue.ts";
+import {
+  type JsonMetric,
+  type JsonReport,
+  JsonReportSchema,
+  REPORT_SCHEMA_VERSION,
+} from "./json_report_schema.ts";
+import { ReportError } from "./report_error.ts";
+import { reportVerdict } from "./report_verdict.ts";
+
+function jsonMetric(metric: Metric): JsonMetric {
+  const d = metricDefinition(metric.id);
+  return {
+    ...metric,
+    direction: d.direction,
+    ...(d.range ? { range: { ...d.range } } : {}),
+    population: d.population,
+    formula: d.formula,
+  };
+}
+
+function jsonMetricSet(set: MetricSet): JsonReport["metrics"] {
+  const out = {} as JsonReport["metrics"];
+  for (const group of METRIC_GROUPS) out[group] = set[group].map(jsonMetric);
+  return out;
+}
+
+/**
+ * The JSON report of `report`: its keys in the reference's order, after
+ * `schema_version` and `result`, every metric with its direction, band,
+ * population and formula from the metric table.
+ */
+export function toJsonReport(report: CalibrationReport): JsonReport {
+  const { scenario, adapter, dispatch, runs, metrics, run_metrics, ...rest } =
+    report;
+  return {
+    schema_version: REPORT_SCHEMA_VERSION,
+    result: reportVerdict(report).pass ? "pass" : "fail",
+    scenario,
+    adapter,
+    dispatch,
+    runs,
+    metrics: jsonMetricSet(metrics),
+    ...rest,
+    ...(run_metrics ? { run_metrics: run_metrics.map(jsonMetricSet) } : {}),
+  } as JsonReport;
+}
+
+/** The JSON report as text: pretty-printed, ending with a newline. */
+export function stringifyJsonReport(report: CalibrationReport): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}
+
+/**
+ * Validates a parsed JSON report.
+ *
+ * @param value The parsed JSON.
+ * @param source The file name, for error messages.
+ * @throws {ReportError} When `value` is not a version-1 JSON report.
+ */
+export function parseJsonReport(value: unknown, source: string): JsonReport {
+  const version = (value as { schema_version?: unknown } | null)
+    ?.schema_version;
+  if (
+    typeof value === "object" && value !== null && version !== undefined &&
+    version !== REPORT_SCHEMA_VERSION
+  ) {
+    throw new ReportError(
+      source,
+      `schema_version ${
+        JSON.stringify(version)
+      } is not supported; expected ${REPORT_SCHEMA_VERSION}`,
+    );
+  }
+  const parsed = JsonReportSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    const { path, problem } = describeIssue(issue);
+    throw new ReportError(
+      source,
+      path === "" ? problem : `field '${path}' ${problem}`,
+      { cause: parsed.error },
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads a JSON report file.
+ *
+ * @throws {ReportError} When the file is missing, is not JSON, or is not a
+ * version-1 JSON report.
+ */
+export async function readJsonReport(path: string): Promise<JsonReport> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new ReportError(path, "the file does not exist", { cause: error });
+    }
+    throw new ReportError(path, String(error), { cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ReportError(path, "the file is not JSON", { cause: error });
+  }
+  return parseJsonReport(value, path);
+}
+
+/**
+ * The calibration report a JSON report holds, for the renderers (the added
+ * metric keys are dropped).
+ */
+export function fromJsonReport(json: JsonReport): CalibrationReport {
+  const metricSet = (set: JsonReport["metrics"]): MetricSet => {
+    const out = {} as MetricSet;
+    for (const group of METRIC_GROUPS) {
+      out[group] = set[group].map((m) => ({
+        id: m.id as Metric["id"],
+        name: m.name,
+        value: m.value,
+        threshold: m.threshold,
+        pass: m.pass,
+        detail: m.detail,
+      }));
+    }
+    return out;
+  };
+  const { schema_version: _v, result: _r, metrics, run_metrics, ...rest } =
+    json;
+  return {
+    ...(rest as unknown as Omit<CalibrationReport, "metrics" | "run_metrics">),
+    metrics: metricSet(metrics),
+    ...(run_metrics ? { run_metrics: run_metrics.map(metricSet) } : {}),
+  };
+}
