@@ -7,6 +7,7 @@
  */
 import {
   type CalibrateFlags,
+  isAgent,
   tokenBudgetOf,
   type Transport,
 } from "./calibrate_options.ts";
@@ -14,7 +15,11 @@ import type { Terminal } from "./terminal.ts";
 import { createAgentAdapter } from "../adapter/agent_adapter.ts";
 import type { PromptTemplates } from "../adapter/prompt/render_prompt.ts";
 import { createStubAdapter } from "../adapter/stub_adapter.ts";
+import { createBasicAdapter } from "../adapter/basic_adapter.ts";
+import { failureOf, workspaceOf } from "../adapter/basic/basic_request.ts";
+import type { ModelAdapter } from "../adapter/model_adapter.ts";
 import { loopCountsOf } from "../pipeline/case_state.ts";
+import { type CaseRecord, isFinished } from "../runner/calibration_run.ts";
 import type { RunTransport, TransportContext } from "../runner/calibrate.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import { TokenTracker } from "../tokens/token_tracker.ts";
@@ -78,19 +83,46 @@ function dispatcherFor(
   });
 }
 
+/** The in-process basic adapter over the run's case records. */
+function basicAdapterOf(
+  scenario: Scenario,
+  records: ReadonlyMap<string, CaseRecord>,
+): ModelAdapter {
+  return createBasicAdapter({
+    failures: scenario.cases.map(failureOf),
+    workspace: workspaceOf(scenario.workspace.repos),
+    snapshot: (caseId) => {
+      const record = records.get(caseId);
+      return record && {
+        caseId,
+        storeCaseId: record.storeCaseId,
+        symptomId: record.state.symptom_id,
+        rcaId: record.state.rca_id,
+        finished: isFinished(record),
+      };
+    },
+    attempts: (caseId, step) =>
+      records.get(caseId)?.artifacts.filter((a) => a.step === step).length ??
+        0,
+  });
+}
+
 /** Builds the adapter (and token tracker) of one run. */
 export function buildTransport(
   settings: TransportSettings,
   context: TransportContext,
 ): RunTransport {
   const { run } = context;
+  const records = new Map(run.records.map((r) => [r.gt.id, r]));
   if (settings.transport === "in-process") {
+    if (settings.flags.adapter === "basic") {
+      return { adapter: basicAdapterOf(settings.scenario, records) };
+    }
     return { adapter: createStubAdapter(settings.scenario, run.knowledge) };
   }
   const tokens = new TokenTracker();
-  const records = new Map(run.records.map((r) => [r.gt.id, r]));
   const adapter = createAgentAdapter({
-    name: settings.flags.adapter === "stub" ? "stub" : "agent",
+    name: isAgent(settings.flags) ? "agent" : settings.flags.adapter,
     store: run.store,
     workspace: settings.scenario.workspace.repos,
     caseView: (caseId) => {

@@ -169,6 +169,7 @@ async function runInDirectory(
       scenario: flags.scenario,
       delayMs: flags.responderDelay,
       pollOnly: flags.pollOnly,
+      agent: flags.adapter === "basic" ? "basic" : "ground-truth",
     });
     terminal.progress({
       type: "info",

@@ -22,7 +22,7 @@ export const DEFAULT_RUN_DIR = ".asterisk/calibrate";
 /** Parsed `calibrate` flags, as commander returns them. */
 export interface CalibrateFlags {
   scenario: string;
-  adapter: "stub" | "agent" | "cursor";
+  adapter: "stub" | "basic" | "agent" | "cursor";
   dispatch?: "stdin" | "file" | "batch-file";
   responder?: "auto" | "external" | "none";
   runDir: string;
@@ -69,8 +69,8 @@ export function defineCalibrateOptions(command: Command): Command {
     .addOption(
       new Option(
         "--adapter <name>",
-        "who answers: stub (ground truth) or agent (alias cursor)",
-      ).choices(["stub", "agent", "cursor"]).default("stub"),
+        "who answers: stub (ground truth), basic (heuristic baseline) or agent (alias cursor)",
+      ).choices(["stub", "basic", "agent", "cursor"]).default("stub"),
     )
     .addOption(
       new Option(
@@ -268,10 +268,15 @@ export function thresholdOverrides(flags: CalibrateFlags): Partial<Thresholds> {
   };
 }
 
+/** Whether an external agent answers (not the stub or the basic adapter). */
+export function isAgent(flags: CalibrateFlags): boolean {
+  return flags.adapter === "agent" || flags.adapter === "cursor";
+}
+
 /** The transport a flag set selects. */
 export function transportOf(flags: CalibrateFlags): Transport {
   if (flags.dispatch !== undefined) return flags.dispatch;
-  return flags.adapter === "stub" ? "in-process" : "stdin";
+  return isAgent(flags) ? "stdin" : "in-process";
 }
 
 /** The responder mode a flag set selects (`none` when there is no file transport). */
@@ -280,7 +285,7 @@ export function responderOf(
 ): "auto" | "external" | "none" {
   const transport = transportOf(flags);
   if (transport !== "file" && transport !== "batch-file") return "none";
-  return flags.responder ?? (flags.adapter === "stub" ? "auto" : "external");
+  return flags.responder ?? (isAgent(flags) ? "external" : "auto");
 }
 
 /**
@@ -291,7 +296,7 @@ export function responderOf(
 export function validateCalibrateFlags(flags: CalibrateFlags): void {
   const transport = transportOf(flags);
   const fileTransport = transport === "file" || transport === "batch-file";
-  const agent = flags.adapter !== "stub";
+  const agent = isAgent(flags);
   const rules: [boolean, string][] = [
     [
       flags.resume && flags.clean === true,
@@ -303,7 +308,7 @@ export function validateCalibrateFlags(flags: CalibrateFlags): void {
     ],
     [
       !agent && transport === "stdin",
-      "Cannot use --dispatch='stdin' with --adapter=stub: the stub answers in-process or through a file transport; use --adapter=agent for a person",
+      `Cannot use --dispatch='stdin' with --adapter=${flags.adapter}: it answers in-process or through a file transport; use --adapter=agent for a person`,
     ],
     [
       flags.responder !== undefined && !fileTransport,
@@ -319,11 +324,11 @@ export function validateCalibrateFlags(flags: CalibrateFlags): void {
     ],
     [
       transport === "in-process" && flags.promptDir !== undefined,
-      "Cannot use --prompt-dir with the in-process stub: it writes no prompts; add --dispatch=file",
+      `Cannot use --prompt-dir with the in-process ${flags.adapter}: it writes no prompts; add --dispatch=file`,
     ],
     [
       transport === "in-process" && flags.costReport,
-      "Cannot use --cost-report with the in-process stub: it dispatches nothing to measure; add --dispatch=file",
+      `Cannot use --cost-report with the in-process ${flags.adapter}: it dispatches nothing to measure; add --dispatch=file`,
     ],
     [
       flags.responderDelay > 0 && responderOf(flags) !== "auto",

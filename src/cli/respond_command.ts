@@ -11,6 +11,7 @@ import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
 import { delay, duration } from "./option_parsers.ts";
 import type { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
+import { createBasicAnswerer } from "../responder/basic_answerer.ts";
 import { startResponder } from "../responder/responder.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
 import { checkWritable } from "../util/check_writable.ts";
@@ -24,6 +25,7 @@ export interface RespondFlags {
   pollOnly: boolean;
   stopOnStdinEof: boolean;
   debug: boolean;
+  agent: "ground-truth" | "basic";
 }
 
 /** Adds the `respond` flags to `command`. */
@@ -56,6 +58,12 @@ export function defineRespondOptions(command: Command): Command {
         "--stop-on-stdin-eof",
         "exit when standard input closes (used when calibrate starts the responder)",
       ).default(false).hideHelp(),
+    )
+    .addOption(
+      new Option(
+        "--agent <name>",
+        "who answers: ground-truth (the scenario's expected answers) or basic (the heuristic baseline agent)",
+      ).choices(["ground-truth", "basic"]).default("ground-truth"),
     )
     .addOption(
       new Option("--debug", "log every answer to stderr").default(false),
@@ -115,6 +123,9 @@ export async function runRespondCommand(
     delayMs: flags.delay,
     pollIntervalMs: flags.pollInterval,
     mode: flags.pollOnly ? "poll" : "watch",
+    ...(flags.agent === "basic"
+      ? { answerer: createBasicAnswerer(scenario) }
+      : {}),
     onEvent: (event) => {
       if (event.type === "failed") {
         terminal.error(`${event.signalPath}: ${event.message}`);

@@ -22,6 +22,12 @@ export interface SpawnResponderOptions {
   /** Poll-only discovery. */
   readonly pollOnly?: boolean;
   /**
+   * Who answers: the ground truth or the basic heuristic agent.
+   *
+   * @default {"ground-truth"}
+   */
+  readonly agent?: "ground-truth" | "basic";
+  /**
    * How long `stop()` waits after SIGTERM before SIGKILL.
    *
    * @default {3000}
@@ -76,6 +82,7 @@ export function spawnResponder(
     "--stop-on-stdin-eof",
     ...(options.delayMs ? [`--delay=${options.delayMs}`] : []),
     ...(options.pollOnly ? ["--poll-only"] : []),
+    ...(options.agent === "basic" ? ["--agent=basic"] : []),
   ];
   const { command, args: fullArgs } = respondCommand(args, options.runDir);
   const child = new Deno.Command(command, {

@@ -1,0 +1,74 @@
+/**
+ * The basic heuristic agent as a responder (`asterisk respond --agent=basic`):
+ * the same answers as `--adapter=basic` in-process, from what a real agent can
+ * read — the failure (from the scenario, never its ground truth), the
+ * workspace, and the run directory's `run.json` and `state.json` files for the
+ * store links of earlier similar cases.
+ *
+ * @module
+ */
+import { basename, join } from "node:path";
+import type { SignalAnswerer } from "./responder.ts";
+import { basicAnswer } from "../adapter/basic/basic_answer.ts";
+import {
+  type CaseSnapshot,
+  failureOf,
+  SignatureIndex,
+  similarFinished,
+  workspaceOf,
+} from "../adapter/basic/basic_request.ts";
+import { STATE_FILE } from "../pipeline/case_state.ts";
+import type { Scenario } from "../scenario/scenario_schema.ts";
+
+/** The attempt an artifact path is for: `artifact-loop-2.json` → 2. */
+export function attemptOfArtifact(path: string): number {
+  const match = /-loop-(\d+)\.json$/.exec(basename(path));
+  return match ? Number(match[1]) : 0;
+}
+
+/** Creates the answerer of the basic agent for runs of `scenario`. */
+export function createBasicAnswerer(scenario: Scenario): SignalAnswerer {
+  const failures = scenario.cases.map(failureOf);
+  const byId = new Map(failures.map((f) => [f.caseId, f]));
+  const index = new SignatureIndex(failures);
+  const workspace = workspaceOf(scenario.workspace.repos);
+  return async ({ signal, knowledge }) => {
+    const failure = byId.get(signal.case_id);
+    if (failure === undefined) {
+      throw new RangeError(
+        `Cannot answer for case '${signal.case_id}': scenario '${scenario.name}' has no such case`,
+      );
+    }
+    const entries = new Map(knowledge.run.cases.map((c) => [c.case_id, c]));
+    const snapshot = async (
+      caseId: string,
+    ): Promise<CaseSnapshot | undefined> => {
+      const entry = entries.get(caseId);
+      if (entry === undefined) return undefined;
+      let state: Record<string, unknown>;
+      try {
+        state = JSON.parse(
+          await Deno.readTextFile(join(entry.dir, STATE_FILE)),
+        );
+      } catch {
+        // Not written yet (or mid-rename): the case has made no progress.
+        return undefined;
+      }
+      return {
+        caseId,
+        storeCaseId: entry.store_case_id,
+        symptomId: Number(state.symptom_id) || 0,
+        rcaId: Number(state.rca_id) || 0,
+        finished: state.current_step === "DONE" || state.status === "error",
+      };
+    };
+    return basicAnswer({
+      step: signal.step,
+      failure,
+      attempt: attemptOfArtifact(signal.artifact_path),
+      rcaId: (await snapshot(signal.case_id))?.rcaId ?? 0,
+      similar: await similarFinished(index, signal.case_id, snapshot),
+      workspace,
+    });
+  };
+}
