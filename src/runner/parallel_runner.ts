@@ -40,6 +40,7 @@ import {
 } from "./calibration_run.ts";
 import { type Cluster, clusterCases } from "./clustering.ts";
 import { briefingSource } from "./run_briefing.ts";
+import { RecallGate } from "./recall_gate.ts";
 import { runWave } from "./run_wave.ts";
 import type { TriageResult } from "../pipeline/artifact_schemas.ts";
 import { relinkCase } from "../pipeline/store_effects.ts";
@@ -93,6 +94,7 @@ export async function runParallel(
   const byId = new Map(run.records.map((r) => [r.gt.id, r]));
   const byStoreId = new Map(run.records.map((r) => [r.storeCaseId, r]));
   const briefings = briefingSource(run);
+  const recallGate = new RecallGate(run.records);
   const reported = new Set<string>();
   let completed = 0;
   let phase: BatchPhase = "triage";
@@ -174,7 +176,8 @@ export async function runParallel(
   const ready = async (): Promise<CaseRecord[]> => {
     const parked = await parkedCases();
     const open = run.records.filter((record) =>
-      !isFinished(record) && !parked.has(record.gt.id)
+      !isFinished(record) && !parked.has(record.gt.id) &&
+      recallGate.mayRun(record)
     );
     if (phase === "investigation") {
       // Investigation steps first (they sit on the longest chains), then

@@ -11,6 +11,11 @@ import { formatCaseLine } from "../../src/report/format_report.ts";
 import { captureTerminal } from "../support/capture_terminal.ts";
 import { caseOutcomes } from "../support/case_outcome.ts";
 import { withTempDir } from "../support/temp_dir.ts";
+import {
+  HAS_UPSTREAM_DATASETS,
+  UPSTREAM_DATASETS,
+  upstreamDataset,
+} from "../support/upstream_datasets.ts";
 
 async function calibrateJson(
   args: string[],
@@ -96,3 +101,73 @@ Deno.test("--adapter=basic never reads the ground truth", async () => {
     );
   });
 });
+
+/** M3 (recall hit rate) of a report. */
+function recallRate(report: CalibrationReport): number | undefined {
+  return Object.values(report.metrics).flat().find((m) => m.id === "M3")
+    ?.value;
+}
+
+Deno.test("--adapter=basic: serial, --parallel=4 and batch-file through respond --agent=basic agree case by case", async () => {
+  await withTempDir(async (dir) => {
+    const serial = await calibrateJson([
+      "--adapter=basic",
+      `--run-dir=${join(dir, "serial")}`,
+    ]);
+    const parallel = await calibrateJson([
+      "--adapter=basic",
+      "--parallel=4",
+      `--run-dir=${join(dir, "parallel")}`,
+    ]);
+    const batch = await calibrateJson([
+      "--adapter=basic",
+      "--dispatch=batch-file",
+      "--parallel=4",
+      "--batch-size=4",
+      `--run-dir=${join(dir, "batch")}`,
+    ]);
+    for (const other of [parallel, batch]) {
+      assert.deepEqual(
+        other.report.case_results.map(formatCaseLine),
+        serial.report.case_results.map(formatCaseLine),
+        other.stderr,
+      );
+      assert.deepEqual(
+        caseOutcomes(other.report.case_results),
+        caseOutcomes(serial.report.case_results),
+      );
+      assert.equal(recallRate(other.report), recallRate(serial.report));
+    }
+    // Recall is what parallel runs used to lose: the baseline hits.
+    assert.ok(recallRate(serial.report)! > 0.5);
+  });
+});
+
+for (const name of UPSTREAM_DATASETS) {
+  Deno.test({
+    name:
+      `--adapter=basic: --parallel=4 equals serial on the Go dataset '${name}'`,
+    ignore: !HAS_UPSTREAM_DATASETS,
+    async fn() {
+      await withTempDir(async (dir) => {
+        const scenario = `--scenario=${upstreamDataset(name)}`;
+        const serial = await calibrateJson([
+          "--adapter=basic",
+          scenario,
+          `--run-dir=${join(dir, "serial")}`,
+        ]);
+        const parallel = await calibrateJson([
+          "--adapter=basic",
+          scenario,
+          "--parallel=4",
+          `--run-dir=${join(dir, "parallel")}`,
+        ]);
+        assert.deepEqual(
+          caseOutcomes(parallel.report.case_results),
+          caseOutcomes(serial.report.case_results),
+        );
+        assert.equal(recallRate(parallel.report), recallRate(serial.report));
+      });
+    },
+  });
+}

@@ -85,7 +85,10 @@ Deno.test("calibrate exits 2 with a clear message for bad input", async () => {
     const cases: [string[], RegExp][] = [
       [["calibrate", "--bogus"], /unknown option '--bogus'/],
       [["calibrate", "--runs=0"], /argument '0' is invalid/],
-      [["calibrate", "--adapter=gpt"], /Allowed choices are stub, basic, agent/],
+      [
+        ["calibrate", "--adapter=gpt"],
+        /Allowed choices are stub, basic, agent/,
+      ],
       [["calibrate", "extra"], /too many arguments/],
       [["nonsense"], /unknown command 'nonsense'/],
       [

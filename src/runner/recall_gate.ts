@@ -1,0 +1,39 @@
+/**
+ * Recall-aware scheduling: before any agent step, each case's error
+ * signature is compared with those of the earlier cases (scenario order; see
+ * {@linkcode SignatureIndex}). A case whose failure looks like an earlier
+ * case's runs its F0 only once every such earlier case has finished, so its
+ * recall sees their RCAs exactly as in the serial run. Unrelated cases are
+ * never held back. The parallel scheduler asks {@linkcode RecallGate.mayRun}
+ * for each case it considers.
+ *
+ * @module
+ */
+import { type CaseRecord, isFinished } from "./calibration_run.ts";
+import { failureOf, SignatureIndex } from "../adapter/basic/basic_request.ts";
+
+/** Which earlier cases each case's F0 waits for. */
+export class RecallGate {
+  readonly #index: SignatureIndex;
+  readonly #byId: ReadonlyMap<string, CaseRecord>;
+
+  /** Computes the waits of `records` (scenario order) from their failures. */
+  constructor(records: readonly CaseRecord[]) {
+    this.#index = new SignatureIndex(records.map((r) => failureOf(r.gt)));
+    this.#byId = new Map(records.map((r) => [r.gt.id, r]));
+  }
+
+  /** The unfinished earlier cases `record`'s F0 still waits for. */
+  waitsFor(record: CaseRecord): string[] {
+    if (record.state.current_step !== "F0_RECALL") return [];
+    return this.#index.earlierSimilar(record.gt.id).filter((id) => {
+      const earlier = this.#byId.get(id);
+      return earlier !== undefined && !isFinished(earlier);
+    });
+  }
+
+  /** Whether `record` may run its next step now. */
+  mayRun(record: CaseRecord): boolean {
+    return this.waitsFor(record).length === 0;
+  }
+}
