@@ -50,7 +50,10 @@ function isSystemFailure(error: unknown): boolean {
 export function isEnvironmentFailure(error: unknown): boolean {
   for (let e = error, depth = 0; e !== undefined && depth < 8; depth++) {
     if (e instanceof StoreIoError || e instanceof RunStoppedError) return true;
-    if (e instanceof DispatchError && e.reason === "io") return true;
+    if (
+      e instanceof DispatchError &&
+      (e.reason === "io" || e.reason === "input-closed")
+    ) return true;
     if (isSystemFailure(e)) return true;
     e = e instanceof Error ? e.cause : undefined;
   }

@@ -13,6 +13,7 @@ export type DispatchFailure =
   | "invalid-json"
   | "invalid-artifact"
   | "no-terminal"
+  | "input-closed"
   | "io";
 
 /**

@@ -90,8 +90,10 @@ export class StdinDispatcher implements Dispatcher {
     while (true) {
       const line = await untilAborted(this.#console.ask(lines), context);
       if (line === null) {
+        // End of input (Ctrl-D) stops the whole run once, like Ctrl-C:
+        // nobody is left to answer the remaining cases.
         throw new DispatchError(
-          "aborted",
+          "input-closed",
           `Standard input closed while waiting for ${context.caseId} ${context.step}`,
         );
       }

@@ -20,16 +20,25 @@ export type PersonWriter = (
 /**
  * A captured interactive terminal whose person answers every prompt of a
  * `scenario` run in `runDir` from the ground truth, saved as `write` says
- * (default: the bare JSON).
+ * (default: the bare JSON). With `closeAfter`, input ends after that many
+ * answers.
  */
 export function terminalWithPerson(
   scenario: Scenario,
   runDir: string,
   write: PersonWriter = ({ data }) => JSON.stringify(data),
+  options: { readonly closeAfter?: number; readonly onAsk?: () => void } = {},
 ): CapturedTerminal {
   let seen = 0;
+  let answered = 0;
   const t: CapturedTerminal = captureTerminal(false, () => person());
-  async function person(): Promise<string> {
+  async function person(): Promise<string | null> {
+    options.onAsk?.();
+    // Ctrl-D: end of input once `closeAfter` prompts were answered.
+    if (options.closeAfter !== undefined && answered >= options.closeAfter) {
+      return null;
+    }
+    answered += 1;
     const err = t.stderr().slice(seen);
     seen = t.stderr().length;
     const banner = /=== (C\d+) (F\d_[A-Z]+) ===/.exec(err);
