@@ -43,8 +43,8 @@ Deno.test("--adapter=basic gives the same per-case lines in-process and through 
     assert.equal(file.report.adapter, "basic");
     assert.equal(file.report.dispatch, "file");
     assert.deepEqual(
-      file.report.case_results.map(formatCaseLine),
-      inProcess.report.case_results.map(formatCaseLine),
+      file.report.case_results.map((c) => formatCaseLine(c)),
+      inProcess.report.case_results.map((c) => formatCaseLine(c)),
     );
     assert.deepEqual(
       caseOutcomes(file.report.case_results),
@@ -128,8 +128,8 @@ Deno.test("--adapter=basic: serial, --parallel=4 and batch-file through respond 
     ]);
     for (const other of [parallel, batch]) {
       assert.deepEqual(
-        other.report.case_results.map(formatCaseLine),
-        serial.report.case_results.map(formatCaseLine),
+        other.report.case_results.map((c) => formatCaseLine(c)),
+        serial.report.case_results.map((c) => formatCaseLine(c)),
         other.stderr,
       );
       assert.deepEqual(
