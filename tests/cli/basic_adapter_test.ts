@@ -5,27 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli } from "../../src/cli/run_cli.ts";
 import type { CalibrationReport } from "../../src/core/calibration_report.ts";
 import { formatCaseLine } from "../../src/report/format_report.ts";
-import { captureTerminal } from "../support/capture_terminal.ts";
 import { caseOutcomes } from "../support/case_outcome.ts";
+import { calibrateJson } from "../support/calibrate_json.ts";
 import { withTempDir } from "../support/temp_dir.ts";
 import {
   HAS_UPSTREAM_DATASETS,
   UPSTREAM_DATASETS,
   upstreamDataset,
 } from "../support/upstream_datasets.ts";
-
-async function calibrateJson(
-  args: string[],
-): Promise<{ code: number; report: CalibrationReport; stderr: string }> {
-  const t = captureTerminal();
-  const code = await runCli(["calibrate", "--json", ...args], {
-    terminal: t.terminal,
-  });
-  return { code, report: JSON.parse(t.stdout()), stderr: t.stderr() };
-}
 
 Deno.test("--adapter=basic gives the same per-case lines in-process and through respond --agent=basic", async () => {
   await withTempDir(async (dir) => {

@@ -1,24 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/run_cli.ts";
-import type { CalibrationReport } from "../../src/core/calibration_report.ts";
 import { respondCommand } from "../../src/responder/responder_process.ts";
 import type { CaseResult } from "../../src/core/case_result.ts";
 import { findSignalFiles } from "../../src/transport/find_signal_files.ts";
 import { readSignal } from "../../src/transport/signal.ts";
 import { captureTerminal } from "../support/capture_terminal.ts";
+import { calibrateJson } from "../support/calibrate_json.ts";
 import { withTempDir } from "../support/temp_dir.ts";
 import { STEP_INFO, stepFromShortName } from "../../src/pipeline/step.ts";
-
-async function calibrateJson(
-  args: string[],
-): Promise<{ code: number; report: CalibrationReport; stderr: string }> {
-  const t = captureTerminal();
-  const code = await runCli(["calibrate", "--json", ...args], {
-    terminal: t.terminal,
-  });
-  return { code, report: JSON.parse(t.stdout()), stderr: t.stderr() };
-}
 
 /** The parts of a case result every transport must agree on. */
 function outcome(c: CaseResult) {
