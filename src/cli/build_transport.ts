@@ -12,15 +12,14 @@ import {
   type Transport,
 } from "./calibrate_options.ts";
 import type { Terminal } from "./terminal.ts";
-import { createAgentAdapter } from "../adapter/agent_adapter.ts";
 import type { PromptTemplates } from "../adapter/prompt/render_prompt.ts";
 import { createStubAdapter } from "../adapter/stub_adapter.ts";
 import { createBasicAdapter } from "../adapter/basic_adapter.ts";
 import { failureOf, workspaceOf } from "../adapter/basic/basic_request.ts";
 import type { ModelAdapter } from "../adapter/model_adapter.ts";
-import { loopCountsOf } from "../pipeline/case_state.ts";
 import { type CaseRecord, isFinished } from "../runner/calibration_run.ts";
 import type { RunTransport, TransportContext } from "../runner/calibrate.ts";
+import { createRunAgentAdapter } from "../runner/run_agent_adapter.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import { TokenTracker } from "../tokens/token_tracker.ts";
 import { DispatchIds } from "../transport/dispatch_ids.ts";
@@ -121,22 +120,8 @@ export function buildTransport(
     return { adapter: createStubAdapter(settings.scenario, run.knowledge) };
   }
   const tokens = new TokenTracker();
-  const adapter = createAgentAdapter({
+  const adapter = createRunAgentAdapter(run, {
     name: isAgent(settings.flags) ? "agent" : settings.flags.adapter,
-    store: run.store,
-    workspace: settings.scenario.workspace.repos,
-    caseView: (caseId) => {
-      const record = records.get(caseId);
-      return record && {
-        artifacts: record.artifacts,
-        loops: loopCountsOf(record.state),
-        version: record.gt.version,
-        job: record.gt.job,
-      };
-    },
-    caseVersions: new Map(
-      run.records.map((r) => [r.storeCaseId, r.gt.version]),
-    ),
     dispatcher: dispatcherFor(settings, context, tokens),
     templates: settings.templates!,
     fieldPrefix: settings.transport === "stdin" ? "" : "data",

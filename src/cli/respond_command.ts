@@ -8,11 +8,14 @@ import { join } from "node:path";
 import { type Command, Option } from "commander";
 import { DEFAULT_RUN_DIR } from "./calibrate_options.ts";
 import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
-import { delay, duration } from "./option_parsers.ts";
+import { delay, duration, positiveInteger } from "./option_parsers.ts";
 import type { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
 import { createBasicAnswerer } from "../responder/basic_answerer.ts";
+import { respondOverMcp } from "../mcp/respond_over_mcp.ts";
+import { reportVerdict } from "../report/report_verdict.ts";
 import { startResponder } from "../responder/responder.ts";
+import type { Scenario } from "../scenario/scenario_schema.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
 import { checkWritable } from "../util/check_writable.ts";
 
@@ -26,6 +29,10 @@ export interface RespondFlags {
   stopOnStdinEof: boolean;
   debug: boolean;
   agent: "ground-truth" | "basic";
+  mcp?: string;
+  token?: string;
+  workers: number;
+  runId?: string;
 }
 
 /** Adds the `respond` flags to `command`. */
@@ -67,6 +74,25 @@ export function defineRespondOptions(command: Command): Command {
     )
     .addOption(
       new Option("--debug", "log every answer to stderr").default(false),
+    )
+    .addOption(
+      new Option(
+        "--mcp <command|url>",
+        "work as MCP workers of an asterisk serve: its URL, or a command line serving stdio",
+      ),
+    )
+    .addOption(
+      new Option("--token <token>", "bearer token for an HTTP MCP server"),
+    )
+    .addOption(
+      new Option("--workers <n>", "MCP workers (parallel slots of the run)")
+        .argParser(positiveInteger).default(4),
+    )
+    .addOption(
+      new Option(
+        "--run-id <id>",
+        "join this MCP run instead of starting one of --scenario",
+      ),
     );
 }
 
@@ -116,6 +142,9 @@ export async function runRespondCommand(
 ): Promise<ExitCodeValue> {
   const { terminal } = context;
   const scenario = await loadScenario(flags.scenario);
+  if (flags.mcp !== undefined) {
+    return await respondMcp(flags, flags.mcp, scenario, terminal);
+  }
   await checkRunDirectory(flags.runDir);
   const responder = startResponder({
     runDir: flags.runDir,
@@ -149,4 +178,34 @@ export async function runRespondCommand(
   await responder.stop();
   if (flags.debug) terminal.info(`responder: answered ${responder.answered}`);
   return ExitCode.Pass;
+}
+
+/** `respond --mcp`: ground-truth workers over MCP; prints the report. */
+async function respondMcp(
+  flags: RespondFlags,
+  target: string,
+  scenario: Scenario,
+  terminal: Terminal,
+): Promise<ExitCodeValue> {
+  const result = await respondOverMcp({
+    target,
+    token: flags.token,
+    scenario,
+    scenarioRef: flags.scenario,
+    workers: flags.workers,
+    runId: flags.runId,
+    onStep: flags.debug
+      ? (worker, step) =>
+        terminal.info(
+          `${worker}: answered ${step.case_id} ${step.step} (dispatch ${step.dispatch_id})`,
+        )
+      : undefined,
+  });
+  terminal.info(
+    `respond --mcp: run ${result.runId}, steps per worker ${
+      result.steps.join(", ")
+    }`,
+  );
+  terminal.out(result.text);
+  return reportVerdict(result.report).pass ? ExitCode.Pass : ExitCode.Fail;
 }

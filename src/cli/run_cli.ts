@@ -16,6 +16,11 @@ import {
   type RespondFlags,
   runRespondCommand,
 } from "./respond_command.ts";
+import {
+  defineServeOptions,
+  runServeCommand,
+  type ServeFlags,
+} from "./serve_command.ts";
 import { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
 import { PromptTemplateError } from "../adapter/prompt/render_prompt.ts";
@@ -48,7 +53,8 @@ type Selected =
     flags: CalibrateFlags;
     explicit: ReadonlySet<string>;
   }
-  | { command: "respond"; flags: RespondFlags };
+  | { command: "respond"; flags: RespondFlags }
+  | { command: "serve"; flags: ServeFlags };
 
 function buildProgram(
   terminal: Terminal,
@@ -90,6 +96,15 @@ function buildProgram(
   defineRespondOptions(respond).action((flags: RespondFlags) =>
     select({ command: "respond", flags })
   );
+  const serve = program
+    .command("serve")
+    .description(
+      "Serve calibrations to MCP-capable agents over stdio or Streamable HTTP.",
+    )
+    .exitOverride();
+  defineServeOptions(serve).action((flags: ServeFlags) =>
+    select({ command: "serve", flags })
+  );
   return program;
 }
 
@@ -123,6 +138,13 @@ export async function runCli(
     return ExitCode.Usage;
   }
   try {
+    if (selected.command === "serve") {
+      return await runServeCommand(selected.flags, {
+        terminal,
+        signal: context.signal,
+        version: VERSION,
+      });
+    }
     if (selected.command === "respond") {
       return await runRespondCommand(selected.flags, {
         terminal,
