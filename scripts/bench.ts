@@ -7,7 +7,10 @@
  * - ptp-mock wall time, serial `--dispatch=file` against
  *   `--dispatch=batch-file --parallel=4 --batch-size=4`, with the ground-truth
  *   responder answering each signal after a fixed delay, and with no delay
- *   (per-dispatch overhead), and the speedup.
+ *   (per-dispatch overhead), and the speedup;
+ * - MCP: the `get_next_step` → `submit_artifact` round trip (p50, p99) and
+ *   steps per second with 4 workers, over stdio and over HTTP
+ *   (`bench/mcp_round_trip.ts`).
  *
  * Usage: deno task bench [--dispatches N] [--poll-interval MS] [--delay MS]
  *
@@ -16,6 +19,7 @@
 import { Command } from "commander";
 import { measureCalibrateWallTime } from "./bench/calibrate_wall_time.ts";
 import { measureDispatchLatency } from "./bench/dispatch_latency.ts";
+import { printMcpFigures } from "./bench/mcp_round_trip.ts";
 import { ms } from "./bench/stats.ts";
 
 const program = new Command("bench")
@@ -78,3 +82,5 @@ for (const delay of [Number(opts.delay), 0]) {
     }x${verdict}`,
   );
 }
+
+await printMcpFigures({ roundTrips: dispatches });

@@ -13,6 +13,10 @@ import {
   loadTemplates,
   type PromptTemplates,
 } from "../adapter/prompt/render_prompt.ts";
+import {
+  prepareRunDirectory,
+  RunDirectoryError,
+} from "../runner/prepare_run_directory.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
 import { DispatchIds } from "../transport/dispatch_ids.ts";
 import { systemClock, type TimerClock } from "../util/clock.ts";
@@ -25,7 +29,7 @@ export interface StartCalibrationInput {
   readonly parallel?: number;
   /** Steps per wave. @default {parallel} */
   readonly batch_size?: number;
-  /** Run directory, relative to the server's root. @default {the run id} */
+  /** Run directory relative to the server's root; also the run id. @default {a new id} */
   readonly run_dir?: string;
   /** Resume the run found in `run_dir`. @default {false} */
   readonly resume?: boolean;
@@ -67,21 +71,21 @@ export class CalibrationHub implements RunRegistry {
    * Starts a calibration.
    *
    * @throws {McpToolError} for bad input (unknown scenario, a run directory
-   * outside the root, resume without a stored run).
+   * outside the root, a run of that id already running).
    */
   async start(input: StartCalibrationInput): Promise<CalibrationSession> {
     const parallel = input.parallel ?? DEFAULT_WORKERS;
     const batchSize = input.batch_size ?? parallel;
     const clock = this.#options.clock ?? systemClock;
-    const runId = `${
-      clock.now().toISOString().replace(/[-:]|\.\d+Z$/g, "").replace("T", "-")
-    }-${++this.#counter}`;
-    const runDir = this.#runDir(input.run_dir ?? runId);
-    if (input.resume) {
+    const runId = input.run_dir ??
+      `${
+        clock.now().toISOString().replace(/[-:]|\.\d+Z$/g, "").replace("T", "-")
+      }-${++this.#counter}`;
+    const runDir = this.#runDir(runId);
+    const current = this.#sessions.get(runId);
+    if (current !== undefined && current.status().state === "running") {
       throw new McpToolError(
-        `Cannot resume the run in '${
-          input.run_dir ?? runId
-        }': this server has no durable run store yet; start without resume`,
+        `Cannot start run '${runId}': it is running; call get_next_step with run_id '${runId}' to work on it`,
       );
     }
     for (
@@ -100,16 +104,30 @@ export class CalibrationHub implements RunRegistry {
       throw new McpToolError((error as Error).message, { cause: error });
     });
     this.#templates ??= loadTemplates(this.#options.promptDir);
+    const templates = await this.#templates;
+    const directory = await prepareRunDirectory(runDir, {
+      resume: input.resume ?? false,
+    }).catch((error) => {
+      if (!(error instanceof RunDirectoryError)) throw error;
+      throw new McpToolError(
+        `${error.message}${
+          input.resume ? "" : "; to continue it, pass resume: true"
+        }`,
+        { cause: error },
+      );
+    });
     const session = CalibrationSession.start({
       runId,
       scenario,
       runDir,
       parallel,
       batchSize,
-      templates: await this.#templates,
+      templates,
+      directory,
       leaseMs: this.#options.leaseMs,
       clock,
       ids: this.#ids,
+      resume: input.resume ?? false,
     });
     this.#sessions.set(runId, session);
     return session;

@@ -16,6 +16,7 @@ import {
 import { buildCaseResult } from "../runner/build_case_result.ts";
 import { calibrate, type CalibrationOutcome } from "../runner/calibrate.ts";
 import { isFinished, type PreparedRun } from "../runner/calibration_run.ts";
+import type { PreparedRunDirectory } from "../runner/prepare_run_directory.ts";
 import { createRunAgentAdapter } from "../runner/run_agent_adapter.ts";
 import { resolveThresholds } from "../pipeline/thresholds.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
@@ -41,6 +42,10 @@ export interface SessionOptions {
   readonly leaseMs?: number;
   readonly clock?: TimerClock;
   readonly ids?: DispatchIds;
+  /** Continue the run stored in `runDir`. */
+  readonly resume?: boolean;
+  /** The run directory, checked and locked; released when the run ends. */
+  readonly directory: PreparedRunDirectory;
 }
 
 /** `get_status`'s answer. */
@@ -92,6 +97,8 @@ export class CalibrationSession {
       batchSize: options.batchSize,
       adapterName: "agent",
       dispatchName: "mcp",
+      resume: options.resume,
+      directory: options.directory,
       clock: options.clock,
       signal: this.#abort.signal,
       transport: ({ run }) => {
@@ -109,7 +116,10 @@ export class CalibrationSession {
       (outcome) => this.#outcome = outcome,
       (error) =>
         this.#error = error instanceof Error ? error : new Error(String(error)),
-    ).finally(() => this.dispatcher.close());
+    ).finally(() => {
+      this.dispatcher.close();
+      options.directory.lock.release();
+    });
   }
 
   /** Starts the run in the background. */
@@ -190,6 +200,7 @@ export class CalibrationSession {
   /** Stops the run (server shutdown). */
   stop(): void {
     this.#abort.abort(new Error(`Run ${this.runId} stopped`));
+    this.dispatcher.cancelAll();
   }
 
   async #partialResults(): Promise<CaseResult[]> {

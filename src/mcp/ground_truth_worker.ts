@@ -65,6 +65,8 @@ export interface GroundTruthWorkerOptions {
    * @default {10000}
    */
   readonly waitMs?: number;
+  /** Stop after this many accepted steps. @default {Infinity} */
+  readonly maxSteps?: number;
   /** Called with every accepted step. */
   readonly onStep?: (step: OfferedStep) => void;
 }
@@ -81,7 +83,7 @@ export async function runGroundTruthWorker(
   const { client, runId, workerId } = options;
   let knowledge = options.knowledge;
   let accepted = 0;
-  while (true) {
+  while (accepted < (options.maxSteps ?? Infinity)) {
     const next = await callTool<{ done: boolean; step?: OfferedStep }>(
       client,
       "get_next_step",
@@ -116,4 +118,5 @@ export async function runGroundTruthWorker(
     accepted += 1;
     options.onStep?.(step);
   }
+  return accepted;
 }

@@ -332,6 +332,19 @@ export class McpDispatcher implements BatchDispatcher {
     };
   }
 
+  /**
+   * Stops the run's steps: every queued or leased step fails its dispatch
+   * (`aborted`), and the queue is closed.
+   */
+  cancelAll(): void {
+    const pending = new Set(this.#queue);
+    for (const state of this.#byId.values()) {
+      if (state.kind === "leased") pending.add(state.pending);
+    }
+    for (const p of pending) this.#cancel(p);
+    this.close();
+  }
+
   /** Ends the run: waiting and later `next()` calls get `"done"`. */
   close(): void {
     this.#closed = true;
