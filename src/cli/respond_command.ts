@@ -143,6 +143,11 @@ export async function runRespondCommand(
   const { terminal } = context;
   const scenario = await loadScenario(flags.scenario);
   if (flags.mcp !== undefined) {
+    if (flags.agent !== "ground-truth") {
+      throw new UsageError(
+        `Cannot use --agent=${flags.agent} with --mcp: MCP workers answer from the ground truth only (expected --agent=ground-truth)`,
+      );
+    }
     return await respondMcp(flags, flags.mcp, scenario, terminal);
   }
   await checkRunDirectory(flags.runDir);
