@@ -1,11 +1,14 @@
 /**
  * The terminal: the one module that writes to stdout and stderr. Reports go
  * to stdout; progress and errors go to stderr — a live, rewritten status line
- * on a TTY, plain lines on a pipe.
+ * on a TTY, plain lines on a pipe. Every text is written with its control
+ * characters escaped ({@linkcode escapeText}): text from an agent or a
+ * scenario can neither move the cursor nor forge a line.
  *
  * @module
  */
 import type { RunEvent } from "../runner/run_event.ts";
+import { escapeText } from "../util/escape_text.ts";
 
 /** Where the terminal writes. */
 export interface TerminalStreams {
@@ -86,26 +89,29 @@ export class Terminal {
   }
 
   #status(text: string): void {
-    this.#streams.writeErr(`\r\x1b[2K${text}`);
+    this.#streams.writeErr(`\r\x1b[2K${escapeText(text)}`);
     this.#statusShown = true;
   }
 
-  /** Writes `text` to stdout as is (reports, JSON). */
+  /**
+   * Writes `text` to stdout (reports, JSON), control characters but line
+   * breaks escaped (an escaped JSON text stays valid JSON).
+   */
   out(text: string): void {
     this.#clearStatus();
-    this.#streams.writeOut(text);
+    this.#streams.writeOut(escapeText(text, { keepNewlines: true }));
   }
 
   /** Writes one informational line to stderr. */
   info(line: string): void {
     this.#clearStatus();
-    this.#streams.writeErr(`${line}\n`);
+    this.#streams.writeErr(`${escapeText(line, { keepNewlines: true })}\n`);
   }
 
   /** Writes an error (one or more lines) to stderr, each prefixed `error: `. */
   error(message: string): void {
     this.#clearStatus();
-    const lines = message.split("\n").map((l) => `error: ${l}\n`);
+    const lines = message.split("\n").map((l) => `error: ${escapeText(l)}\n`);
     this.#streams.writeErr(lines.join(""));
   }
 
@@ -125,17 +131,17 @@ export class Terminal {
       case "case-done": {
         const path = event.path.join("→") || "(no steps)";
         const line = `[${event.completed}/${event.total}] ${event.caseId} ${
-          event.error ? `failed: ${event.error}` : path
+          event.error ? `failed: ${escapeText(event.error)}` : path
         }`;
         if (this.live && !event.error) this.#status(line);
         else this.info(line);
         return;
       }
       case "note":
-        this.info(`${event.caseId}: ${event.message}`);
+        this.info(`${event.caseId}: ${escapeText(event.message)}`);
         return;
       case "info":
-        this.info(event.message);
+        this.info(escapeText(event.message));
         return;
     }
   }
@@ -154,7 +160,10 @@ export class Terminal {
   /** Shows `lines` on stderr, then reads one line of input (`null` at end of input). */
   async ask(lines: readonly string[]): Promise<string | null> {
     this.#clearStatus();
-    this.#streams.writeErr(lines.map((l) => `${l}\n`).join("") + "  > ");
+    this.#streams.writeErr(
+      lines.map((l) => `${escapeText(l, { keepNewlines: true })}\n`).join("") +
+        "  > ",
+    );
     const readLine = this.#streams.readLine;
     return readLine ? await readLine() : null;
   }

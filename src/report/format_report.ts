@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { escapeText } from "../util/escape_text.ts";
 import type { CalibrationReport } from "../core/calibration_report.ts";
 import { reportVerdict } from "./report_verdict.ts";
 import {
@@ -231,7 +232,10 @@ export function formatReport(report: CalibrationReport): string {
   }
   if (failed > 0) {
     lines.push("", "--- Case errors ---");
-    for (const c of verdict.failedCases) lines.push(`${c.case_id}: ${c.error}`);
+    for (const c of verdict.failedCases) {
+      lines.push(`${c.case_id}: ${escapeText(c.error ?? "")}`);
+    }
   }
-  return `${lines.join("\n")}\n`;
+  // Scenario and agent text must neither forge a line nor drive a terminal.
+  return `${escapeText(lines.join("\n"), { keepNewlines: true })}\n`;
 }
