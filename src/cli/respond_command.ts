@@ -163,6 +163,8 @@ export async function runRespondCommand(
     onEvent: (event) => {
       if (event.type === "failed") {
         terminal.error(`${event.signalPath}: ${event.message}`);
+      } else if (event.type === "io-error") {
+        terminal.error(`${event.path}: ${event.message} (carrying on)`);
       } else if (flags.debug) {
         terminal.info(
           `answered ${event.caseId} ${event.step} (dispatch ${event.dispatchId})`,

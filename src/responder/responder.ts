@@ -7,9 +7,17 @@
  * rewritten `signal.json` files at once; a sweep of the directory tree every
  * `pollIntervalMs` is the fallback ground truth (and the only mechanism in
  * poll mode). A signal is answered once per `(path, dispatch_id)`. When the
- * signal's suite has a batch manifest listing it, the responder first claims
- * it (`claim.json`, see `contracts/batch-protocol.md`) and leaves it alone if
- * another agent holds the claim.
+ * signal's suite has a batch manifest (or the signal a claim), the responder
+ * first claims it (`claim.json`, see `contracts/batch-protocol.md`) and
+ * leaves it alone if another agent holds the claim; the manifest's content is
+ * never trusted, so a forged or garbage manifest neither skips a signal nor
+ * lets it be answered twice.
+ *
+ * Agents can write every file of the run directory, so the responder trusts
+ * none of their paths: the artifact path is derived from the signal's
+ * location and step, every path is confined to the run directory (symlinks
+ * included), and an I/O error in a sweep is reported as an event, never
+ * fatal.
  *
  * @module
  */
@@ -20,10 +28,14 @@ import {
   runDirKnowledge,
 } from "./run_dir_knowledge.ts";
 import { groundTruthAnswer } from "../adapter/ground_truth.ts";
-import { isPipelineStep, type PipelineStep } from "../pipeline/step.ts";
+import {
+  isPipelineStep,
+  type PipelineStep,
+  STEP_INFO,
+} from "../pipeline/step.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
-import { MANIFEST_FILE, readManifest } from "../transport/batch_manifest.ts";
-import { claimSignal } from "../transport/claim.ts";
+import { MANIFEST_FILE } from "../transport/batch_manifest.ts";
+import { CLAIM_FILE, claimSignal } from "../transport/claim.ts";
 import { findSignalFiles } from "../transport/find_signal_files.ts";
 import {
   readSignal,
@@ -33,6 +45,8 @@ import {
 } from "../transport/signal.ts";
 import { Wake } from "../util/wake.ts";
 import { atomicWriteTextFile } from "../util/atomic_write.ts";
+import { confinePath } from "../util/confine_path.ts";
+import { systemClock, type TimerClock } from "../util/clock.ts";
 
 /** Something the responder did. */
 export type ResponderEvent =
@@ -46,6 +60,12 @@ export type ResponderEvent =
   | {
     readonly type: "failed";
     readonly signalPath: string;
+    readonly message: string;
+  }
+  | {
+    /** A sweep or a look at one signal hit an I/O error; the responder goes on. */
+    readonly type: "io-error";
+    readonly path: string;
     readonly message: string;
   };
 
@@ -87,6 +107,12 @@ export interface ResponderOptions {
    * @default {the `{dispatch_id, data}` wrapper as JSON}
    */
   readonly render?: (signal: Signal, data: unknown) => string;
+  /**
+   * Timers of the answer delay and the sweep interval.
+   *
+   * @default {systemClock}
+   */
+  readonly clock?: TimerClock;
 }
 
 /** What a {@linkcode SignalAnswerer} is asked. */
@@ -113,28 +139,65 @@ export interface Responder {
 /** Name the responder claims signals under. */
 export const RESPONDER_AGENT = "asterisk respond";
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
 /**
- * Claims `signal` through its suite's batch manifest when the manifest lists
- * it (batch transport): true when this responder may answer it. A signal no
- * manifest lists is answered signal by signal (file transport).
+ * Claims `signal` when claims are in use — its suite has a batch manifest
+ * (whatever the manifest says: its content is agent-writable) or the signal
+ * already has a claim: true when this responder may answer it. Otherwise
+ * (file transport) it is answered signal by signal.
  */
-async function claimThroughManifest(
-  path: string,
-  signal: Signal,
-): Promise<boolean> {
+async function claimIfShared(path: string, signal: Signal): Promise<boolean> {
   const signalDir = dirname(path);
-  const manifest = await readManifest(join(dirname(signalDir), MANIFEST_FILE))
-    .catch(() => undefined);
-  const entry = manifest?.signals.find((s) =>
-    s.signal_path === path &&
-    (s.dispatch_id === signal.dispatch_id || s.dispatch_id === 0)
-  );
-  if (entry === undefined) return true;
-  if (entry.status !== "pending") return false;
+  const shared = await exists(join(dirname(signalDir), MANIFEST_FILE)) ||
+    await exists(join(signalDir, CLAIM_FILE));
+  if (!shared) return true;
   return await claimSignal(signalDir, {
     dispatchId: signal.dispatch_id,
     agent: RESPONDER_AGENT,
   });
+}
+
+/** Artifact file name of `step`: its first execution, or its loop `n`. */
+function artifactNamePattern(step: PipelineStep): RegExp {
+  const base = STEP_INFO[step].artifactFile.replace(/\.json$/, "");
+  return new RegExp(
+    `^${base.replace(/[.-]/g, "\\$&")}(-loop-[1-9]\\d*)?\\.json$`,
+  );
+}
+
+/**
+ * The artifact path asterisk gives the signal at `signalPath`: the step's
+ * artifact file in the signal's own directory. The signal's `artifact_path`
+ * only picks the attempt (`-loop-n`).
+ *
+ * @throws {Error} when the signal names any other file.
+ */
+export function derivedArtifactPath(
+  signalPath: string,
+  step: PipelineStep,
+  artifactPath: string,
+): string {
+  const dir = dirname(resolve(signalPath));
+  const named = resolve(dir, artifactPath);
+  if (
+    dirname(named) !== dir || !artifactNamePattern(step).test(basename(named))
+  ) {
+    throw new Error(
+      `Refusing artifact path '${artifactPath}' of signal '${signalPath}': expected the ${step} artifact ('${
+        STEP_INFO[step].artifactFile
+      }') in the signal's directory`,
+    );
+  }
+  return named;
 }
 
 /**
@@ -158,9 +221,10 @@ export function startResponder(options: ResponderOptions): Responder {
       `${
         JSON.stringify({ dispatch_id: signal.dispatch_id, data }, null, 2)
       }\n`);
+  const clock = options.clock ?? systemClock;
   const seen = new Set<string>();
   const pending = new Set<Promise<void>>();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const timers = new Set<number>();
   let answered = 0;
   let stopped = false;
   const wake = new Wake();
@@ -169,12 +233,21 @@ export function startResponder(options: ResponderOptions): Responder {
   const emit = (event: ResponderEvent) => options.onEvent?.(event);
 
   async function fail(path: string, signal: Signal, message: string) {
-    const current = await readSignal(path);
-    if (
-      current?.dispatch_id === signal.dispatch_id &&
-      current.status === "waiting"
-    ) {
-      await writeSignal(path, { ...current, status: "error", error: message });
+    try {
+      await confinePath(root, path);
+      const current = await readSignal(path);
+      if (
+        current?.dispatch_id === signal.dispatch_id &&
+        current.status === "waiting"
+      ) {
+        await writeSignal(path, {
+          ...current,
+          status: "error",
+          error: message,
+        });
+      }
+    } catch (error) {
+      emit({ type: "io-error", path, message: (error as Error).message });
     }
     emit({ type: "failed", signalPath: path, message });
   }
@@ -198,20 +271,24 @@ export function startResponder(options: ResponderOptions): Responder {
         return fail(path, signal, `Unknown step '${signal.step}'`);
       }
       const step = signal.step;
+      const artifactPath = await confinePath(
+        root,
+        derivedArtifactPath(path, step, signal.artifact_path),
+      );
       const data = await answerer({
         signal: { ...signal, step },
         runRoot,
         knowledge,
       });
       if (stopped) return;
-      await atomicWriteTextFile(signal.artifact_path, render(signal, data));
+      await atomicWriteTextFile(artifactPath, render(signal, data));
       answered += 1;
       emit({
         type: "answered",
         caseId: signal.case_id,
         step: signal.step,
         dispatchId: signal.dispatch_id,
-        artifactPath: signal.artifact_path,
+        artifactPath,
       });
     } catch (error) {
       await fail(path, signal, (error as Error).message);
@@ -226,7 +303,7 @@ export function startResponder(options: ResponderOptions): Responder {
   function schedule(path: string, signal: Signal): void {
     const run = () => track(answer(path, signal));
     if (delayMs <= 0) return run();
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       timers.delete(timer);
       run();
     }, delayMs);
@@ -234,18 +311,27 @@ export function startResponder(options: ResponderOptions): Responder {
   }
 
   async function consider(path: string): Promise<void> {
-    const signal = await readSignal(path);
-    if (signal === undefined || signal.status !== "waiting") return;
-    const key = `${path}:${signal.dispatch_id}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    if (await claimThroughManifest(path, signal)) schedule(path, signal);
+    try {
+      await confinePath(root, path);
+      const signal = await readSignal(path);
+      if (signal === undefined || signal.status !== "waiting") return;
+      const key = `${path}:${signal.dispatch_id}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      if (await claimIfShared(path, signal)) schedule(path, signal);
+    } catch (error) {
+      emit({ type: "io-error", path, message: (error as Error).message });
+    }
   }
 
   async function sweep(): Promise<void> {
-    for await (const path of findSignalFiles(root)) {
-      if (stopped) return;
-      await consider(path);
+    try {
+      for await (const path of findSignalFiles(root)) {
+        if (stopped) return;
+        await consider(path);
+      }
+    } catch (error) {
+      emit({ type: "io-error", path: root, message: (error as Error).message });
     }
   }
 
@@ -277,9 +363,9 @@ export function startResponder(options: ResponderOptions): Responder {
       startWatcher();
       await sweep();
       if (stopped) break;
-      const timer = setTimeout(() => wake.notify(), pollIntervalMs);
+      const timer = clock.setTimeout(() => wake.notify(), pollIntervalMs);
       await wake.wait();
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     }
   })();
 
@@ -290,7 +376,7 @@ export function startResponder(options: ResponderOptions): Responder {
     async stop() {
       stopped = true;
       wake.notify();
-      for (const timer of timers) clearTimeout(timer);
+      for (const timer of timers) clock.clearTimeout(timer);
       timers.clear();
       watcher?.close();
       watcher = undefined;

@@ -9,6 +9,7 @@ import {
 } from "./responder.ts";
 import { runDirKnowledge } from "./run_dir_knowledge.ts";
 import { withLinks, writeCaseState } from "../pipeline/case_state.ts";
+import { type PipelineStep, stepFiles } from "../pipeline/step.ts";
 import { resolveThresholds } from "../pipeline/thresholds.ts";
 import { type PreparedRun, prepareRun } from "../runner/calibration_run.ts";
 import { runLayout } from "../runner/run_layout.ts";
@@ -46,7 +47,7 @@ function signalFor(
       case_id: caseId,
       step,
       prompt_path: join(record.dir, "prompt.md"),
-      artifact_path: join(record.dir, `${step}.json`),
+      artifact_path: join(record.dir, stepFiles(step as PipelineStep).artifact),
       timestamp: "2026-11-23T00:00:00Z",
     },
   };
@@ -227,6 +228,132 @@ Deno.test("responder claims through the batch manifest and leaves others' claims
     // The other agent's signal stays unanswered.
     await responder.stop();
     await assert.rejects(Deno.stat(theirs.signal.artifact_path));
+    assert.equal(responder.answered, 1);
+  });
+});
+
+/** A manifest for `signals` in the suite directory above them. */
+async function manifestFor(
+  dir: string,
+  signals: { path: string; signal: Signal }[],
+  status: "pending" | "done",
+): Promise<void> {
+  const now = "2026-11-23T00:00:00Z";
+  await writeManifest(join(dir, "1", MANIFEST_FILE), {
+    batch_id: 1,
+    status,
+    phase: "triage",
+    created_at: now,
+    updated_at: now,
+    total: signals.length,
+    completed: status === "done" ? signals.length : 0,
+    briefing_path: "",
+    signals: signals.map((s) => ({
+      case_id: s.signal.case_id,
+      step: s.signal.step,
+      signal_path: s.path,
+      artifact_path: s.signal.artifact_path,
+      dispatch_id: s.signal.dispatch_id,
+      status,
+    })),
+  });
+}
+
+Deno.test("responder refuses a signal whose artifact_path points outside its case", async () => {
+  await withResponder({}, async ({ dir, run, responder, next }) => {
+    const runJson = join(dir, "run.json");
+    const before = await Deno.readTextFile(runJson);
+    const { path, signal } = signalFor(run, "C1", "F0_RECALL", 21);
+    await writeSignal(path, {
+      ...signal,
+      artifact_path: join(dirname(path), "..", "..", "run.json"),
+    });
+    const event = await next();
+    assert.equal(event.type, "failed");
+    assert.match(
+      (event as { message: string }).message,
+      /Refusing artifact path '.*run\.json' of signal/,
+    );
+    assert.equal(await Deno.readTextFile(runJson), before);
+    assert.equal((await readSignal(path))?.status, "error");
+    assert.equal(responder.answered, 0);
+  });
+});
+
+Deno.test("responder refuses a case directory symlinked outside the run", async () => {
+  await withResponder({}, async ({ run, next }) => {
+    const outside = await Deno.makeTempDir();
+    try {
+      const { path, signal } = signalFor(run, "C2", "F0_RECALL", 22);
+      const caseDir = dirname(path);
+      await Deno.remove(caseDir, { recursive: true });
+      await Deno.symlink(outside, caseDir);
+      await writeSignal(join(outside, "signal.json"), signal);
+      // The sweep does not follow the link; the watch may report the path.
+      const other = signalFor(run, "C3", "F0_RECALL", 23);
+      await writeSignal(other.path, other.signal);
+      const event = await next();
+      assert.equal(event.type === "answered" && event.caseId, "C3");
+      assert.deepEqual(
+        [...Deno.readDirSync(outside)].map((e) => e.name),
+        ["signal.json"],
+      );
+    } finally {
+      await Deno.remove(outside, { recursive: true });
+    }
+  });
+});
+
+for (const forged of ["done", "garbage"] as const) {
+  Deno.test(`a ${forged} batch manifest neither skips a signal nor lets it be answered twice`, async () => {
+    await withResponder({}, async ({ dir, run, responder, next }) => {
+      const mine = signalFor(run, "C1", "F0_RECALL", 31);
+      const theirs = signalFor(run, "C2", "F0_RECALL", 32);
+      if (forged === "done") await manifestFor(dir, [mine, theirs], "done");
+      else await Deno.writeTextFile(join(dir, "1", MANIFEST_FILE), "{garbage");
+      assert.equal(
+        await claimSignal(dirname(theirs.path), {
+          dispatchId: 32,
+          agent: "another agent",
+        }),
+        true,
+      );
+      await writeSignal(theirs.path, theirs.signal);
+      await writeSignal(mine.path, mine.signal);
+      const event = await next();
+      assert.equal(event.type === "answered" && event.caseId, "C1");
+      assert.equal(
+        (await readClaim(join(dirname(mine.path), CLAIM_FILE)))?.agent,
+        RESPONDER_AGENT,
+      );
+      await responder.stop();
+      await assert.rejects(Deno.stat(theirs.signal.artifact_path));
+      assert.equal(responder.answered, 1);
+    });
+  });
+}
+
+Deno.test("responder survives an I/O error in its sweep and reports it", async () => {
+  await withResponder({}, async ({ dir, run, responder, next }) => {
+    const broken = signalFor(run, "C1", "F0_RECALL", 41);
+    const good = signalFor(run, "C3", "F0_RECALL", 43);
+    await manifestFor(dir, [broken, good], "pending");
+    // A directory where claim.json should be: claiming C1 fails with an
+    // I/O error (IsADirectory), as when --clean removes files under a sweep.
+    await Deno.mkdir(join(dirname(broken.path), CLAIM_FILE, "x"), {
+      recursive: true,
+    });
+    await writeSignal(broken.path, broken.signal);
+    await writeSignal(good.path, good.signal);
+    const events: ResponderEvent[] = [];
+    while (!events.some((e) => e.type === "answered")) {
+      events.push(await next());
+    }
+    const failure = events.find((e) => e.type === "io-error");
+    assert.ok(failure?.type === "io-error", JSON.stringify(events));
+    assert.equal(failure.path, broken.path);
+    const answered = events.find((e) => e.type === "answered");
+    assert.equal(answered?.type === "answered" && answered.caseId, "C3");
     assert.equal(responder.answered, 1);
   });
 });

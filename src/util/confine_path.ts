@@ -1,0 +1,98 @@
+/**
+ * Path confinement: every file asterisk reads or writes on an agent's behalf
+ * must stay inside the run directory, symlinks included.
+ *
+ * @module
+ */
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+
+/** A path that leaves the directory it is confined to. */
+export class PathConfinementError extends Error {
+  /** The path that was refused. */
+  readonly path: string;
+  /** The directory it had to stay in. */
+  readonly root: string;
+
+  /** Creates the error for `path` leaving `root`. */
+  constructor(path: string, root: string, how: string, options?: ErrorOptions) {
+    super(
+      `Refusing path '${path}': ${how}; expected a path inside '${root}'`,
+      options,
+    );
+    this.name = "PathConfinementError";
+    this.path = path;
+    this.root = root;
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/** The real path of `path`'s deepest existing ancestor (itself included). */
+async function realAncestor(path: string): Promise<string> {
+  let current = path;
+  const rest: string[] = [];
+  while (true) {
+    try {
+      return resolve(await Deno.realPath(current), ...rest.reverse());
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      const parent = dirname(current);
+      if (parent === current) return path;
+      rest.push(current.slice(parent.length).replace(/^\//, ""));
+      current = parent;
+    }
+  }
+}
+
+/**
+ * Resolves `path` and checks it stays inside `root` once every symlink on the
+ * way is followed, and that `path` itself, when it exists, is not a symlink
+ * (a file an agent could point anywhere).
+ *
+ * @example
+ * ```ts
+ * import { confinePath } from "./confine_path.ts";
+ *
+ * const root = await Deno.makeTempDir();
+ * const inside = await confinePath(root, `${root}/C1/artifact.json`);
+ * await confinePath(root, `${root}/../run.json`).catch((error) =>
+ *   console.assert(error.name === "PathConfinementError")
+ * );
+ * await Deno.remove(root);
+ * ```
+ *
+ * @returns the resolved (lexical) path.
+ * @throws {PathConfinementError} when `path` leaves `root` or is a symlink.
+ */
+export async function confinePath(root: string, path: string): Promise<string> {
+  const lexicalRoot = resolve(root);
+  const lexical = resolve(lexicalRoot, path);
+  if (!isInside(lexicalRoot, lexical)) {
+    throw new PathConfinementError(
+      path,
+      lexicalRoot,
+      "it leaves the directory",
+    );
+  }
+  const realRoot = await realAncestor(lexicalRoot);
+  const real = await realAncestor(lexical);
+  if (!isInside(realRoot, real)) {
+    throw new PathConfinementError(
+      path,
+      lexicalRoot,
+      `a symlink leads it to '${real}'`,
+    );
+  }
+  try {
+    const info = await Deno.lstat(lexical);
+    if (info.isSymlink) {
+      throw new PathConfinementError(path, lexicalRoot, "it is a symlink");
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return lexical;
+}

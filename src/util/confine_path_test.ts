@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { confinePath, PathConfinementError } from "./confine_path.ts";
+import { withTempDir } from "../../tests/support/temp_dir.ts";
+
+Deno.test("confinePath accepts paths inside the root, existing or not", async () => {
+  await withTempDir(async (root) => {
+    await Deno.mkdir(join(root, "C1"));
+    assert.equal(
+      await confinePath(root, join(root, "C1", "a.json")),
+      join(root, "C1", "a.json"),
+    );
+    assert.equal(
+      await confinePath(root, join(root, "new", "deep", "b.json")),
+      join(root, "new", "deep", "b.json"),
+    );
+  });
+});
+
+Deno.test("confinePath refuses '..', symlinked directories and symlinked files", async () => {
+  await withTempDir(async (dir) => {
+    const root = join(dir, "run");
+    const outside = join(dir, "outside");
+    await Deno.mkdir(join(root, "C1"), { recursive: true });
+    await Deno.mkdir(outside);
+    await Deno.writeTextFile(join(outside, "secret.txt"), "secret");
+    await Deno.symlink(outside, join(root, "C2"));
+    await Deno.symlink(join(outside, "secret.txt"), join(root, "C1", "a.json"));
+    await assert.rejects(
+      confinePath(root, join(root, "C1", "..", "..", "run.json")),
+      PathConfinementError,
+    );
+    await assert.rejects(
+      confinePath(root, join(root, "C2", "signal.json")),
+      (error: Error) =>
+        error instanceof PathConfinementError &&
+        error.message.includes("a symlink leads it to"),
+    );
+    await assert.rejects(
+      confinePath(root, join(root, "C1", "a.json")),
+      PathConfinementError,
+    );
+    // A dangling symlink inside the root is refused too.
+    await Deno.symlink(join(outside, "later.txt"), join(root, "C1", "b.json"));
+    await assert.rejects(
+      confinePath(root, join(root, "C1", "b.json")),
+      /it is a symlink/,
+    );
+  });
+});
+
+Deno.test("confinePath follows a symlinked root itself", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(join(dir, "real", "C1"), { recursive: true });
+    await Deno.symlink(join(dir, "real"), join(dir, "link"));
+    const root = join(dir, "link");
+    assert.equal(
+      await confinePath(root, join(root, "C1", "x.json")),
+      join(root, "C1", "x.json"),
+    );
+  });
+});
