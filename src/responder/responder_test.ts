@@ -63,10 +63,20 @@ function eventQueue() {
       if (waiter) waiter(event);
       else queue.push(event);
     },
+    /** The next event; rejects after 10 s so a regression fails, not hangs. */
     next(): Promise<ResponderEvent> {
       const queued = queue.shift();
       if (queued) return Promise.resolve(queued);
-      return new Promise((resolve) => waiters.push(resolve));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error("No responder event within 10 s")),
+          10_000,
+        );
+        waiters.push((event) => {
+          clearTimeout(timer);
+          resolve(event);
+        });
+      });
     },
   };
 }
