@@ -14,7 +14,7 @@ import {
   unitInterval,
 } from "./option_parsers.ts";
 import { UsageError } from "./usage_error.ts";
-import type { Thresholds } from "../pipeline/thresholds.ts";
+import { resolveThresholds, type Thresholds } from "../pipeline/thresholds.ts";
 
 /** Default run directory. */
 export const DEFAULT_RUN_DIR = ".asterisk/calibrate";
@@ -337,5 +337,15 @@ export function validateCalibrateFlags(flags: CalibrateFlags): void {
   ];
   for (const [bad, message] of rules) {
     if (bad) throw new UsageError(message);
+  }
+  try {
+    resolveThresholds(thresholdOverrides(flags));
+  } catch (error) {
+    // Only the thresholds' range errors are the user's; any other RangeError
+    // (a stack overflow among them) is a bug, not a usage error.
+    if (error instanceof RangeError) {
+      throw new UsageError(error.message, { cause: error });
+    }
+    throw error;
   }
 }

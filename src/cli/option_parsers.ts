@@ -56,16 +56,22 @@ const UNITS: Record<string, number> = {
 };
 
 function parseDuration(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const text = value.trim();
+  // Zero needs no unit; any other number without one is ambiguous
+  // (`--dispatch-timeout=600` reads as 600 ms but was meant as seconds).
+  if (/^0+(?:\.0+)?$/.test(text)) return 0;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
   if (match === null) {
     throw new InvalidArgumentError(
-      "expected a duration such as '500ms', '30s' or '10m'",
+      /^\d+(?:\.\d+)?$/.test(text)
+        ? `'${text}' has no unit; expected a duration such as '${text}ms' or '${text}s'`
+        : "expected a duration such as '500ms', '30s' or '10m'",
     );
   }
-  return Math.round(Number(match[1]) * UNITS[match[2] ?? "ms"]);
+  return Math.round(Number(match[1]) * UNITS[match[2]]);
 }
 
-/** Parses a positive duration: `500ms`, `30s`, `10m`, `1h`, or plain milliseconds. */
+/** Parses a positive duration with its unit: `500ms`, `30s`, `10m`, `1h`. */
 export function duration(value: string): number {
   const ms = parseDuration(value);
   if (ms <= 0) throw new InvalidArgumentError("expected a positive duration");

@@ -110,8 +110,8 @@ function buildProgram(
 
 function isInputError(error: unknown): error is Error {
   return error instanceof UsageError || error instanceof ScenarioError ||
-    error instanceof RunDirectoryError || error instanceof RangeError ||
-    error instanceof ArtifactError || error instanceof PromptTemplateError;
+    error instanceof RunDirectoryError || error instanceof ArtifactError ||
+    error instanceof PromptTemplateError;
 }
 
 /**

@@ -80,7 +80,7 @@ export function spawnResponder(
     `--run-dir=${resolve(options.runDir)}`,
     `--scenario=${options.scenario}`,
     "--stop-on-stdin-eof",
-    ...(options.delayMs ? [`--delay=${options.delayMs}`] : []),
+    ...(options.delayMs ? [`--delay=${options.delayMs}ms`] : []),
     ...(options.pollOnly ? ["--poll-only"] : []),
     ...(options.agent === "basic" ? ["--agent=basic"] : []),
   ];

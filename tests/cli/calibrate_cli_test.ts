@@ -123,6 +123,11 @@ Deno.test("calibrate exits 2 with a clear message for bad input", async () => {
       ],
       [["calibrate", "--dispatch-timeout=0"], /expected a positive duration/],
       [
+        ["calibrate", "--dispatch-timeout=600"],
+        /'600' has no unit; expected a duration such as '600ms' or '600s'/,
+      ],
+      [["calibrate", "--poll-interval=20"], /'20' has no unit/],
+      [
         ["calibrate", "--recall-uncertain=0.9"],
         /threshold 'recallUncertain' = 0\.9: expected at most 'recallHit'/,
       ],
@@ -203,4 +208,21 @@ Deno.test("--help describes calibrate's flags and exits 0", async () => {
   ) {
     assert.ok(t.stdout().includes(flag), flag);
   }
+});
+
+Deno.test("a RangeError from inside the run (a stack overflow) is not a usage error", async () => {
+  await withTempDir(async (dir) => {
+    const t = captureTerminal();
+    const run = runCli(
+      ["calibrate", `--run-dir=${join(dir, "run")}`],
+      {
+        terminal: t.terminal,
+        openStore: () => {
+          throw new RangeError("Maximum call stack size exceeded");
+        },
+      },
+    );
+    // Not exit 2: the error is a bug and reaches the top level as one.
+    await assert.rejects(run, /Maximum call stack size exceeded/);
+  });
 });
