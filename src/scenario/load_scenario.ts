@@ -11,9 +11,9 @@ import type { Scenario } from "./scenario_schema.ts";
 /** Options of {@linkcode loadScenario}. */
 export interface LoadScenarioOptions {
   /**
-   * Reads a scenario file.
+   * Reads a scenario file (its text, BOM or not).
    *
-   * @default {Deno.readTextFile}
+   * @default {strict UTF-8 decoding of Deno.readFile}
    */
   readTextFile?: (path: string) => Promise<string>;
 }
@@ -24,13 +24,28 @@ function isPath(value: string): boolean {
     value.includes("\\");
 }
 
+/** Reads `path` as strict UTF-8: invalid bytes are an error, not `\uFFFD`. */
+async function readUtf8File(path: string): Promise<string> {
+  const bytes = await Deno.readFile(path);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new ScenarioError(path, [{
+      path: "",
+      problem: "the file is not valid UTF-8; expected UTF-8 JSON text",
+    }], { cause: error });
+  }
+}
+
 async function readScenarioFile(
   path: string,
   readTextFile: (path: string) => Promise<string>,
 ): Promise<string> {
   try {
-    return await readTextFile(path);
+    // A byte-order mark is allowed and dropped.
+    return (await readTextFile(path)).replace(/^\uFEFF/, "");
   } catch (error) {
+    if (error instanceof ScenarioError) throw error;
     const reason = error instanceof Deno.errors.NotFound
       ? "file not found"
       : error instanceof Deno.errors.NotCapable ||
@@ -69,7 +84,7 @@ export async function loadScenario(
   }
   const text = await readScenarioFile(
     nameOrPath,
-    options.readTextFile ?? Deno.readTextFile,
+    options.readTextFile ?? readUtf8File,
   );
   let value: unknown;
   try {

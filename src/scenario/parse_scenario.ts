@@ -137,18 +137,43 @@ function dropNulls(value: unknown): unknown {
   );
 }
 
+/** Deepest nesting of arrays and objects a scenario may have. */
+export const MAX_SCENARIO_DEPTH = 64;
+
+/** Nesting depth of `value`, counted without recursion, capped at `limit + 1`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== "object" || item === null) continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /**
  * Validates `value` (parsed JSON) as a scenario. `null` values take the
  * field's zero value, as in the Go version. `source` names the file or
  * built-in scenario in error messages.
  *
- * @throws {ScenarioError} listing every schema and cross-reference problem.
+ * @throws {ScenarioError} listing every schema and cross-reference problem,
+ * or when the value nests deeper than {@linkcode MAX_SCENARIO_DEPTH} levels.
  */
 export function parseScenario(value: unknown, source: string): Scenario {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new ScenarioError(source, [{
       path: "",
       problem: "the file must hold a JSON object",
+    }]);
+  }
+  if (nestingDepth(value, MAX_SCENARIO_DEPTH) > MAX_SCENARIO_DEPTH) {
+    throw new ScenarioError(source, [{
+      path: "",
+      problem:
+        `arrays and objects nest deeper than ${MAX_SCENARIO_DEPTH} levels; expected a scenario in the Go asterisk format`,
     }]);
   }
   const result = ScenarioSchema.safeParse(dropNulls(value), {

@@ -12,10 +12,14 @@ export interface ScenarioProblem {
   readonly problem: string;
 }
 
+/** Problems spelled out in a message; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 50;
+
 /**
  * A scenario file is missing, is not JSON, or breaks the schema. The message
  * has one line per problem, each naming the file, the JSON path and what was
- * expected.
+ * expected — at most {@linkcode MAX_LISTED_PROBLEMS}, then a count of the
+ * rest ({@linkcode ScenarioError.problems} keeps them all).
  */
 export class ScenarioError extends Error {
   /** The scenario's name or path. */
@@ -29,14 +33,20 @@ export class ScenarioError extends Error {
     problems: readonly ScenarioProblem[],
     options?: ErrorOptions,
   ) {
-    super(
-      problems.map((p) =>
-        p.path === ""
-          ? `Cannot load scenario '${source}': ${p.problem}`
-          : `Cannot load scenario '${source}': field '${p.path}' ${p.problem}`
-      ).join("\n"),
-      options,
+    const lines = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) =>
+      p.path === ""
+        ? `Cannot load scenario '${source}': ${p.problem}`
+        : `Cannot load scenario '${source}': field '${p.path}' ${p.problem}`
     );
+    const rest = problems.length - lines.length;
+    if (rest > 0) {
+      lines.push(
+        `Cannot load scenario '${source}': ${rest} more problem${
+          rest === 1 ? "" : "s"
+        } not shown`,
+      );
+    }
+    super(lines.join("\n"), options);
     this.name = "ScenarioError";
     this.source = source;
     this.problems = problems;
