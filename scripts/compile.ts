@@ -47,6 +47,38 @@ export function denortProblem(): string | undefined {
   }
 }
 
+/**
+ * Runs the built `binary` with `--help` and checks it answers as asterisk: a
+ * `DENORT_BIN` that is not a denort (the plain `deno` binary, say) yields an
+ * executable that runs as something else.
+ *
+ * @returns why the binary is not asterisk, or undefined when it is.
+ */
+export async function binaryProblem(
+  binary: string,
+): Promise<string | undefined> {
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command(binary, {
+      args: ["--help"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).output();
+  } catch (error) {
+    return `the built binary '${binary}' cannot run (${
+      (error as Error).message
+    })`;
+  }
+  const text = new TextDecoder().decode(output.stdout);
+  if (output.code === 0 && /^Usage: asterisk /m.test(text)) return undefined;
+  const first = (text.split("\n").find((l) => l.trim() !== "") ?? "").trim();
+  return `the built binary '${binary}' does not answer as asterisk (exit ${output.code}, first line '${
+    first.slice(0, 80)
+  }'); expected DENORT_BIN to be a denort binary, not deno`;
+}
+
 if (import.meta.main) {
   const program = new Command("compile")
     .option("--output <path>", "where to write the executable", "dist/asterisk")
@@ -71,6 +103,13 @@ if (import.meta.main) {
     console.error(
       "error: deno compile failed; where Deno's servers are unreachable, set DENORT_BIN to a local denort binary of the same Deno version",
     );
+    Deno.exit(code);
   }
-  Deno.exit(code);
+  const broken = await binaryProblem(output);
+  if (broken) {
+    // A binary that is not asterisk must not be left for someone to ship.
+    await Deno.remove(output).catch(() => {});
+    console.error(`error: ${broken}`);
+    Deno.exit(1);
+  }
 }

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { compileArgs, denortProblem } from "../scripts/compile.ts";
+import {
+  binaryProblem,
+  compileArgs,
+  denortProblem,
+} from "../scripts/compile.ts";
 import { withTempDir } from "./support/temp_dir.ts";
 
 const problem = denortProblem();
@@ -31,4 +35,26 @@ Deno.test({
       assert.match(stdout, /RESULT: PASS \(20\/20 metrics within threshold\)/);
     });
   },
+});
+
+Deno.test("the build check refuses a binary that does not answer as asterisk", async () => {
+  // The plain deno binary is what a DENORT_BIN pointing at deno yields.
+  const problem = await binaryProblem(Deno.execPath());
+  assert.match(problem ?? "", /does not answer as asterisk .*not deno/);
+  assert.match(
+    (await binaryProblem("/nonexistent/asterisk")) ?? "",
+    /cannot run/,
+  );
+});
+
+Deno.test("the build check accepts a binary that answers as asterisk", async () => {
+  await withTempDir(async (dir) => {
+    const fake = join(dir, "asterisk");
+    await Deno.writeTextFile(
+      fake,
+      "#!/bin/sh\necho 'Usage: asterisk [options] [command]'\n",
+    );
+    await Deno.chmod(fake, 0o755);
+    assert.equal(await binaryProblem(fake), undefined);
+  });
 });
