@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import {
   type CalibrateFlags,
   isAgent,
@@ -71,6 +72,8 @@ function dispatcherFor(
     mode: flags.pollOnly ? "poll" as const : "watch" as const,
     ids: new DispatchIds(),
     onEvent: debug,
+    // Agents write the run directory: no dispatch file may lead outside it.
+    confineTo: resolve(flags.runDir),
   };
   if (settings.transport === "file") return track(new FileDispatcher(file));
   return new BatchFileDispatcher({

@@ -29,6 +29,7 @@ import {
 } from "./artifact_watcher.ts";
 import { SIGNAL_FILE, type SignalStatus, writeSignal } from "./signal.ts";
 import { CLAIM_FILE, readClaim } from "./claim.ts";
+import { confinePath, PathConfinementError } from "../util/confine_path.ts";
 import { Wake } from "../util/wake.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import {
@@ -109,6 +110,14 @@ export interface FileDispatcherOptions {
   readonly watch?: WatchFactory;
   /** Receives debug and progress events. Errors it throws are ignored. */
   readonly onEvent?: (event: FileDispatchEvent) => void;
+  /**
+   * The directory every file of a dispatch must stay in (the run directory),
+   * symlinks followed: a case directory or an artifact leading outside fails
+   * the dispatch with `invalid-artifact`.
+   *
+   * @default {the artifact's own directory}
+   */
+  readonly confineTo?: string;
 }
 
 /** Fields every {@linkcode FileDispatchEvent} has. */
@@ -215,6 +224,7 @@ interface ResolvedOptions {
   readonly ids: DispatchIds;
   readonly clock: TimerClock;
   readonly watch: WatchFactory;
+  readonly confineTo?: string;
   readonly onEvent?: (event: FileDispatchEvent) => void;
 }
 
@@ -262,6 +272,7 @@ function resolveOptions(options: FileDispatcherOptions): ResolvedOptions {
     mode,
     ids: options.ids ?? new DispatchIds(),
     clock: options.clock ?? systemClock,
+    confineTo: options.confineTo,
     watch: options.watch ?? denoWatchFactory,
     onEvent: options.onEvent,
   };
@@ -435,7 +446,8 @@ class FileDispatch {
 
   /** Prepares the directory, starts the watch and writes the `waiting` signal. */
   async start(): Promise<void> {
-    const { artifactPath, claimPath } = this.#target;
+    const { artifactPath, claimPath, signalPath } = this.#target;
+    for (const path of [artifactPath, signalPath]) await this.#confine(path);
     try {
       await Deno.mkdir(this.#dir, { recursive: true });
     } catch (error) {
@@ -548,6 +560,7 @@ class FileDispatch {
       );
     }
     let text: string | undefined;
+    await this.#confine(artifactPath);
     try {
       text = await Deno.readTextFile(artifactPath);
     } catch (error) {
@@ -820,6 +833,25 @@ class FileDispatch {
     }
     if (status === "done" || status === "error") this.#finished = true;
     this.#emit({ kind: "signal", path: signalPath, status });
+  }
+
+  /** Fails the dispatch when `path` leads outside the confining directory. */
+  async #confine(path: string): Promise<void> {
+    const root = this.#options.confineTo ?? this.#dir;
+    try {
+      await confinePath(root, path);
+    } catch (error) {
+      if (!(error instanceof PathConfinementError)) {
+        throw this.#ioError("resolve", path, error);
+      }
+      this.#signalError = error.message;
+      const { context, dispatchId } = this.#target;
+      throw new DispatchError(
+        "invalid-artifact",
+        `Cannot dispatch ${context.caseId} ${context.step} (dispatch ${dispatchId}): ${error.message}`,
+        { cause: error },
+      );
+    }
   }
 
   #ioError(action: string, path: string, cause: unknown): DispatchError {

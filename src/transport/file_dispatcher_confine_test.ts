@@ -1,0 +1,73 @@
+/**
+ * The file dispatcher reads and writes nothing outside its confining
+ * directory, symlinks included.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { FileDispatcher } from "./file_dispatcher.ts";
+import { DispatchError } from "./dispatch_error.ts";
+import { SIGNAL_FILE } from "./signal.ts";
+import { caseContext } from "./_batch_test_utils.ts";
+import { FakeTime } from "../util/fake_time.ts";
+import { withTempDir } from "../../tests/support/temp_dir.ts";
+
+async function setUp(dir: string) {
+  const runDir = join(dir, "run");
+  const outside = join(dir, "outside");
+  await Deno.mkdir(join(runDir, "cases"), { recursive: true });
+  await Deno.mkdir(outside);
+  const time = new FakeTime();
+  const dispatcher = new FileDispatcher({
+    confineTo: runDir,
+    mode: "poll",
+    pollIntervalMs: 1_000,
+    timeoutMs: 600_000,
+    clock: time,
+  });
+  return { runDir, outside, dispatcher, time };
+}
+
+Deno.test("a symlinked artifact pointing outside the run fails the dispatch unread", async () => {
+  await withTempDir(async (dir) => {
+    const { runDir, outside, dispatcher, time } = await setUp(dir);
+    const secret = join(outside, "secret.json");
+    await Deno.writeTextFile(secret, '{"dispatch_id": 1, "data": {"x": 1}}');
+    const context = caseContext(
+      runDir,
+      "C1",
+      "F0_RECALL",
+      "recall-result.json",
+    );
+    const pending = await dispatcher.post(context);
+    // The first check found nothing once the poll timer is armed.
+    const giveUpAt = performance.now() + 10_000;
+    while (time.pendingTimers === 0) {
+      assert.ok(performance.now() < giveUpAt, "the dispatch never slept");
+      await time.runMicrotasks();
+    }
+    await Deno.symlink(secret, context.artifactPath);
+    time.tick(1_000);
+    const error = await pending.result.then(
+      () => assert.fail("accepted a symlinked artifact"),
+      (e) => e,
+    );
+    assert.ok(error instanceof DispatchError, String(error));
+    assert.equal(error.reason, "invalid-artifact");
+    assert.match(error.message, /Refusing path/);
+  });
+});
+
+Deno.test("a case directory symlinked outside the run gets no signal written", async () => {
+  await withTempDir(async (dir) => {
+    const { runDir, outside, dispatcher } = await setUp(dir);
+    await Deno.symlink(outside, join(runDir, "cases", "C2"));
+    await assert.rejects(
+      dispatcher.post(caseContext(runDir, "C2")).then((p) => p.result),
+      (error: unknown) =>
+        error instanceof DispatchError && error.reason === "invalid-artifact" &&
+        /a symlink leads it to/.test(error.message),
+    );
+    assert.deepEqual([...Deno.readDirSync(outside)], []);
+    await assert.rejects(Deno.stat(join(outside, SIGNAL_FILE)));
+  });
+});
