@@ -18,6 +18,7 @@ import { CLAIM_FILE, claimSignal } from "./claim.ts";
 import { ARTIFACT_JSON_SCHEMAS } from "../pipeline/artifact_json_schemas.ts";
 import { Wake } from "../util/wake.ts";
 import { atomicWriteJson, atomicWriteTextFile } from "../util/atomic_write.ts";
+import type { TimerClock } from "../util/clock.ts";
 import { FakeTime } from "../util/fake_time.ts";
 
 // --- test doubles ---------------------------------------------------------------
@@ -984,18 +985,33 @@ Deno.test("abort sets the signal to error and rejects without waiting for a poll
     const watch = new FakeWatch();
     const log = new EventLog();
     const controller = new AbortController();
+    // Counts the wake-up timers armed: one per check that ends in a sleep.
+    const time = new FakeTime();
+    let armed = 0;
+    const clock: TimerClock = {
+      now: () => time.now(),
+      monotonic: () => time.monotonic(),
+      setTimeout: (callback, ms) => {
+        armed += 1;
+        return time.setTimeout(callback, ms);
+      },
+      clearTimeout: (id) => time.clearTimeout(id),
+    };
     const dispatcher = manual(watch, log, {
       ids: new DispatchIds({ first: 9 }),
+      clock,
     });
     const pending = await dispatcher.post({
       ...context,
       signal: controller.signal,
     });
-    // Wait until the dispatch sleeps, so that only the abort can wake it.
+    // Wait until the dispatch sleeps after the check that saw the artifact
+    // (the start check and the watch check each arm a timer), so that only
+    // the abort can wake it.
     await atomicWriteTextFile(artifactPath, "{");
     watch.emit();
     await log.waitFor("unsettled");
-    await tick(10);
+    await waitUntil(() => armed >= 2, "the dispatch sleeps");
     const reason = new Error("Ctrl-C");
     controller.abort(reason);
     const error = await assertDispatchError(
