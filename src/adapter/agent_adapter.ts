@@ -8,6 +8,7 @@
  */
 import { join } from "node:path";
 import type { ModelAdapter, StepAnswer, StepRequest } from "./model_adapter.ts";
+import { CaseSimilarity } from "./prompt/case_similarity.ts";
 import { buildPromptView } from "./prompt/prompt_view.ts";
 import { type PromptTemplates, renderPrompt } from "./prompt/render_prompt.ts";
 import { ARTIFACT_JSON_SCHEMAS } from "../pipeline/artifact_json_schemas.ts";
@@ -17,6 +18,7 @@ import {
   type StepArtifact,
 } from "../pipeline/artifact_schemas.ts";
 import type { LoopCounts } from "../pipeline/heuristics.ts";
+import type { Thresholds } from "../pipeline/thresholds.ts";
 import type { AnswerRepair } from "../pipeline/read_answer.ts";
 import { stepFiles } from "../pipeline/step.ts";
 import type { RepoConfig } from "../scenario/scenario_schema.ts";
@@ -58,6 +60,18 @@ export interface AgentAdapterOptions {
   /** Prompt templates (embedded, or overridden by `--prompt-dir`). */
   readonly templates: PromptTemplates;
   /**
+   * The run's thresholds, quoted by the prompts.
+   *
+   * @default {DEFAULT_THRESHOLDS}
+   */
+  readonly thresholds?: Thresholds;
+  /**
+   * The most other cases, symptoms and RCAs each prompt list shows.
+   *
+   * @default {MAX_LISTED}
+   */
+  readonly maxListed?: number;
+  /**
    * Where the payload sits in the artifact file, for error messages: `data`
    * for the file protocol's wrapper, empty for a bare artifact.
    *
@@ -76,6 +90,17 @@ export interface AgentAdapterOptions {
 export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
   const fieldPrefix = options.fieldPrefix ?? "data";
   const dispatcher = options.dispatcher;
+  // The run's cases are all in the store before the first prompt, and their
+  // test names and error messages never change: index them once.
+  let similarity: Promise<CaseSimilarity> | undefined;
+  const similarityIndex = (): Promise<CaseSimilarity> =>
+    similarity ??= options.store.listCases().then(
+      (cases) => new CaseSimilarity(cases),
+      (error) => {
+        similarity = undefined; // a later prompt tries again
+        throw error;
+      },
+    );
 
   /** Writes the request's prompt; returns its dispatch context and source. */
   async function prepare(
@@ -110,6 +135,9 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
       artifactPath,
       promptPath,
       caseVersions: options.caseVersions,
+      similarity: await similarityIndex(),
+      maxListed: options.maxListed,
+      thresholds: options.thresholds,
     });
     const prompt = renderPrompt(options.templates, request.step, promptView);
     await atomicWriteTextFile(promptPath, prompt);

@@ -60,6 +60,7 @@ export function createRunAgentAdapter(
     ),
     dispatcher: options.dispatcher,
     templates: options.templates,
+    thresholds: run.thresholds,
     fieldPrefix: options.fieldPrefix,
     recovered: options.recovered,
   });

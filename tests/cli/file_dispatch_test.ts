@@ -151,3 +151,29 @@ for (const transport of ["file", "batch-file"]) {
     });
   });
 }
+
+Deno.test("prompts written through the file transport quote the run's thresholds", async () => {
+  await withTempDir(async (dir) => {
+    const runDir = join(dir, "run");
+    const result = await calibrateJson([
+      "--dispatch=file",
+      `--run-dir=${runDir}`,
+      "--recall-hit=0.65",
+      "--recall-uncertain=0.35",
+      "--correlate-dup=0.9",
+    ]);
+    assert.ok(result.report.case_results.length > 0, result.stderr);
+    const first = result.report.case_results[0];
+    const caseDir = join(runDir, "1", String(first.store_case_id));
+    const recall = await Deno.readTextFile(join(caseDir, "prompt-recall.md"));
+    assert.match(
+      recall,
+      /≥ 0\.65 hit .* 0\.35–0\.65 uncertain .* < 0\.35 miss/,
+    );
+    assert.doesNotMatch(recall, /0\.80/);
+    const correlate = await Deno.readTextFile(
+      join(caseDir, "prompt-correlate.md"),
+    );
+    assert.match(correlate, /below 0\.90 nothing is linked/);
+  });
+});

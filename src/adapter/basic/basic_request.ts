@@ -102,7 +102,7 @@ export interface CaseSnapshot extends PeerLinks {
 }
 
 /** Words of a signature, placeholders included (`<n>`, `<str>`). */
-function signatureWords(signature: string): Set<string> {
+export function signatureWords(signature: string): Set<string> {
   return new Set(
     signature.toLowerCase().match(/<[a-z]+>|[a-z][a-z0-9]{2,}/g) ?? [],
   );

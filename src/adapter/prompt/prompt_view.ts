@@ -30,7 +30,12 @@ import {
   STEP_INFO,
   type StepFamily,
 } from "../../pipeline/step.ts";
+import {
+  DEFAULT_THRESHOLDS,
+  type Thresholds,
+} from "../../pipeline/thresholds.ts";
 import type { Case, Rca, Store, Symptom, Triage } from "../../store/store.ts";
+import { CaseSimilarity } from "./case_similarity.ts";
 import type {
   RepoConfig,
   ShortStepName,
@@ -69,7 +74,49 @@ export interface PromptInput {
    * correlation). Optional: without it only this case's version is known.
    */
   readonly caseVersions?: ReadonlyMap<number, string>;
+  /**
+   * The run's error-signature index, built once per run, which chooses the
+   * cases, symptoms and RCAs a prompt shows. Optional: without it (or when it
+   * does not hold the case) one is built from every case of the store.
+   */
+  readonly similarity?: CaseSimilarity;
+  /**
+   * The most other cases, symptoms and RCAs each list of the prompt shows:
+   * the most similar to this failure, with a count of the rest.
+   *
+   * @default {MAX_LISTED}
+   */
+  readonly maxListed?: number;
+  /**
+   * The most RCAs a prompt shows in full (F0 prior RCAs, F4 candidates), the
+   * most relevant ones.
+   *
+   * @default {MAX_DETAILED}
+   */
+  readonly maxDetailed?: number;
+  /**
+   * The thresholds in force for the run, which the prompts quote.
+   *
+   * @default {DEFAULT_THRESHOLDS}
+   */
+  readonly thresholds?: Thresholds;
 }
+
+/** The most entries of each list a prompt shows (cases, symptoms, RCAs). */
+export const MAX_LISTED = 8;
+
+/**
+ * The most RCAs a prompt shows in full (with their root-cause statement): the
+ * F0 prior RCAs of the case's symptom, the F4 candidates for a duplicate.
+ */
+export const MAX_DETAILED = 2;
+
+/**
+ * How many of the most similar other cases a prompt consults, as a multiple
+ * of the list size: the cases without an RCA and the cases linked to the
+ * shown RCAs are looked for among them.
+ */
+const CASE_WINDOW_FACTOR = 3;
 
 /** The failure being analysed. */
 export interface FailureView {
@@ -176,7 +223,10 @@ export interface RcaView {
   readonly hasJira: boolean;
   readonly resolvedAt: string;
   readonly hasResolvedAt: boolean;
-  /** Cases of the run linked to it, as `#1, #3`, or `none`. */
+  /**
+   * Cases linked to it among those the prompt consulted (its origin and the
+   * cases most similar to this failure), as `#1, #3`, or `none`.
+   */
   readonly linkedCases: string;
   /** Versions of the cases linked to it, as `4.20, 4.21`, or `(unknown)`. */
   readonly caseVersions: string;
@@ -320,6 +370,41 @@ export interface LoopRetryView {
   readonly previous: InvestigateView | null;
 }
 
+/** The thresholds in force, formatted (`0.80`). */
+export interface ThresholdsView {
+  readonly recallHit: string;
+  readonly recallUncertain: string;
+  readonly convergenceSufficient: string;
+  readonly correlateDup: string;
+  readonly maxInvestigateLoops: number;
+}
+
+/** How much of the run the lists of a prompt leave out. */
+export interface ListingView {
+  /** The most entries a list shows. */
+  readonly max: number;
+  /** The most RCAs shown in full. */
+  readonly maxDetailed: number;
+  /** Live RCAs (not the case's own) not in {@linkcode PromptView.detailedRcas}. */
+  readonly detailedRcasNotShown: number;
+  readonly hasDetailedRcasNotShown: boolean;
+  /** Symptoms of the run not in {@linkcode PromptView.knownSymptoms}. */
+  readonly symptomsNotShown: number;
+  readonly hasSymptomsNotShown: boolean;
+  /** Live RCAs (not the case's own) not in {@linkcode PromptView.knownRcas}. */
+  readonly rcasNotShown: number;
+  readonly hasRcasNotShown: boolean;
+  /** Other cases of the run not in {@linkcode PromptView.otherCases}. */
+  readonly otherCasesNotShown: number;
+  readonly hasOtherCasesNotShown: boolean;
+  /**
+   * Other cases of the run not in {@linkcode PromptView.pendingCases} (with
+   * an RCA, or less similar).
+   */
+  readonly pendingCasesNotShown: number;
+  readonly hasPendingCasesNotShown: boolean;
+}
+
 /** Everything the templates read. */
 export interface PromptView {
   /** Store case id. */
@@ -361,21 +446,48 @@ export interface PromptView {
     /** RCAs linked to the symptom: not archived, not the case's own. */
     readonly priorRcas: readonly RcaView[];
     readonly hasPriorRcas: boolean;
+    /** RCAs linked to the symptom beyond those shown. */
+    readonly priorRcasNotShown: number;
+    readonly hasPriorRcasNotShown: boolean;
   };
-  /** Every symptom of the run (store snapshot), by id. */
+  /** The thresholds in force. */
+  readonly thresholds: ThresholdsView;
+  /** What the lists leave out. */
+  readonly listing: ListingView;
+  /**
+   * The symptoms of the run most similar to this failure (the case's own
+   * first), at most {@linkcode ListingView.max}, by id.
+   */
   readonly knownSymptoms: readonly SymptomView[];
   readonly hasKnownSymptoms: boolean;
-  /** Every RCA of the run that is not archived and not the case's own. */
+  /**
+   * The RCAs of the run, not archived and not the case's own, whose cases
+   * look most like this failure (those of its symptom first), at most
+   * {@linkcode ListingView.max}, by id.
+   */
   readonly knownRcas: readonly RcaView[];
   readonly hasKnownRcas: boolean;
-  /** Every other case of the run, by id. */
+  /**
+   * The most relevant of {@linkcode knownRcas}, at most
+   * {@linkcode ListingView.maxDetailed}, by id: those a prompt shows in full.
+   */
+  readonly detailedRcas: readonly RcaView[];
+  readonly hasDetailedRcas: boolean;
+  /** {@linkcode knownRcas} not in {@linkcode detailedRcas}, by id. */
+  readonly briefRcas: readonly RcaView[];
+  readonly hasBriefRcas: boolean;
+  /**
+   * The other cases of the run most similar to this failure, at most
+   * {@linkcode ListingView.max}, by id.
+   */
   readonly otherCases: readonly CaseView[];
   readonly hasOtherCases: boolean;
   /** {@linkcode otherCases} grouped by test name, in order of first id. */
   readonly otherCaseGroups: readonly CaseGroupView[];
   /**
-   * The other cases without an RCA yet, by id: the only ones a
-   * `same_as_case_id` may name.
+   * The most similar other cases without an RCA yet, at most
+   * {@linkcode ListingView.max}, by id: the only ones a `same_as_case_id` may
+   * name.
    */
   readonly pendingCases: readonly CaseView[];
   readonly hasPendingCases: boolean;
@@ -458,6 +570,8 @@ export const CLOCK_PLANE_NOTE =
   "alone.";
 
 const MAX_ERROR_HEAD = 72;
+/** The longest symptom error pattern a catalogue line shows. */
+const MAX_PATTERN_HEAD = 80;
 
 /** Collapses whitespace (newlines included) to single spaces. */
 function oneLine(text: string): string {
@@ -528,48 +642,120 @@ function repoView(repo: RepoConfig): RepoView {
   };
 }
 
-function rcaIdsText(ids: readonly number[]): string {
-  return joined(ids.map((id) => `RCA #${id}`), "none");
+/**
+ * At most {@linkcode MAX_LISTED} items joined with `, `, then how many more
+ * there are (`#1, #2, … and 3 more`), or `none`.
+ */
+function cappedList(items: readonly string[]): string {
+  if (items.length <= MAX_LISTED) return joined(items, "none");
+  return `${items.slice(0, MAX_LISTED).join(", ")} and ${
+    items.length - MAX_LISTED
+  } more`;
 }
+
+function rcaIdsText(ids: readonly number[]): string {
+  return cappedList(ids.map((id) => `RCA #${id}`));
+}
+
+/** `text` on one line, cut to `max` characters with an ellipsis. */
+function head(text: string, max: number): string {
+  const line = oneLine(text);
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/** Version label of a case by store id, `""` when unknown. */
+type VersionOf = (caseId: number) => string;
 
 /** Store facts the view is assembled from, read once. */
 interface StoreFacts {
   readonly self: Case;
-  readonly cases: readonly Case[];
+  /**
+   * The cases the prompt consults, by id: the case itself, the most similar
+   * other cases (see {@linkcode window}), and the origins of shown RCAs.
+   */
+  readonly cases: Map<number, Case>;
+  /** The most similar other cases, best first. */
+  readonly window: readonly Case[];
   readonly rcas: ReadonlyMap<number, Rca>;
   readonly symptoms: readonly Readonly<Symptom>[];
-  /** Non-archived RCA ids linked to each symptom, sorted. */
-  readonly rcaIdsBySymptom: ReadonlyMap<number, readonly number[]>;
   readonly triage: Triage | undefined;
 }
 
 async function readStore(
   store: Store,
   caseId: number,
-): Promise<StoreFacts> {
+  similarity: CaseSimilarity | undefined,
+  windowSize: number,
+): Promise<StoreFacts & { readonly similarity: CaseSimilarity }> {
   const self = await store.getCase(caseId);
   if (self === undefined) {
     throw new RangeError(`Cannot build a prompt: no case has id ${caseId}`);
   }
-  const cases = (await store.listCases()).sort(byId);
+  const index = similarity?.has(caseId)
+    ? similarity
+    : new CaseSimilarity(await store.listCases());
+  const cases = new Map<number, Case>([[self.id, self]]);
+  const window: Case[] = [];
+  for (const id of index.nearest(self.id, windowSize)) {
+    const other = await store.getCase(id);
+    if (other === undefined) continue;
+    cases.set(id, other);
+    window.push(other);
+  }
   const rcas = new Map(
     (await store.listRcas()).sort(byId).map((rca) => [rca.id, rca]),
   );
   const symptoms = [...await store.snapshotSymptoms()].sort(byId);
-  const rcaIdsBySymptom = new Map<number, readonly number[]>();
-  for (const symptom of symptoms) {
-    rcaIdsBySymptom.set(
-      symptom.id,
-      await linkedRcaIds(store, symptom.id, rcas),
-    );
-  }
   return {
     self,
     cases,
+    window,
     rcas,
     symptoms,
-    rcaIdsBySymptom,
     triage: await store.getTriage(caseId),
+    similarity: index,
+  };
+}
+
+/**
+ * The `max` items with the highest score, ties by the lower id, returned by
+ * id.
+ */
+function mostRelevant<T extends { readonly id: number }>(
+  items: readonly T[],
+  score: (item: T) => number,
+  max: number,
+): T[] {
+  return items.map((item) => ({ item, score: score(item) }))
+    .sort((a, b) => b.score - a.score || a.item.id - b.item.id)
+    .slice(0, max)
+    .map((s) => s.item)
+    .sort(byId);
+}
+
+/** `value` when it is a positive integer; a RangeError naming `name` otherwise. */
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(
+      `Cannot build a prompt with ${name} ${value}: expected a positive integer`,
+    );
+  }
+  return value;
+}
+
+/** Formats a threshold with at least two decimals (`0.80`, `0.825`). */
+function thresholdText(value: number): string {
+  const fixed = value.toFixed(2);
+  return Number(fixed) === value ? fixed : String(value);
+}
+
+function thresholdsView(thresholds: Thresholds): ThresholdsView {
+  return {
+    recallHit: thresholdText(thresholds.recallHit),
+    recallUncertain: thresholdText(thresholds.recallUncertain),
+    convergenceSufficient: thresholdText(thresholds.convergenceSufficient),
+    correlateDup: thresholdText(thresholds.correlateDup),
+    maxInvestigateLoops: thresholds.maxInvestigateLoops,
   };
 }
 
@@ -597,7 +783,7 @@ function symptomView(
     status: symptom.status,
     component: cell(symptom.component),
     hasComponent: symptom.component.trim() !== "",
-    errorPattern: cell(symptom.errorPattern),
+    errorPattern: cell(head(symptom.errorPattern, MAX_PATTERN_HEAD)),
     hasErrorPattern: symptom.errorPattern.trim() !== "",
     occurrenceCount: symptom.occurrenceCount,
     firstSeenAt: symptom.firstSeenAt,
@@ -623,13 +809,14 @@ function distinctTitle(title: string, description: string): boolean {
 
 function rcaView(
   rca: Rca,
-  cases: readonly Case[],
-  versions: ReadonlyMap<number, string>,
+  cases: ReadonlyMap<number, Case>,
+  versionOf: VersionOf,
 ): RcaView {
   const taxonomy = TAXONOMY.find((t) => t.code === rca.defectType);
-  const linkedCases = cases.filter((c) => c.rcaId === rca.id);
+  const linkedCases = [...cases.values()].filter((c) => c.rcaId === rca.id)
+    .sort(byId);
   const linked = linkedCases.map((c) => `#${c.id}`);
-  const caseVersions = linkedCases.map((c) => versions.get(c.id) ?? "");
+  const caseVersions = linkedCases.map((c) => versionOf(c.id));
   return {
     id: rca.id,
     title: rca.title === "" ? "(untitled)" : cell(rca.title),
@@ -650,16 +837,13 @@ function rcaView(
     hasJira: rca.jiraTicketId !== "",
     resolvedAt: rca.resolvedAt,
     hasResolvedAt: rca.resolvedAt !== "",
-    linkedCases: joined(linked, "none"),
+    linkedCases: cappedList(linked),
     caseVersions: versionList(caseVersions),
     hasCaseVersions: caseVersions.some((v) => v !== ""),
   };
 }
 
-function caseView(
-  other: Case,
-  versions: ReadonlyMap<number, string>,
-): CaseView {
+function caseView(other: Case, versionOf: VersionOf): CaseView {
   const firstLine = (
     other.errorMessage.split("\n").find((l) => l.trim() !== "") ?? ""
   ).trim().replace(/^\[FAIL(?:ED)?\]\s*/i, "");
@@ -671,8 +855,8 @@ function caseView(
     testName: oneLine(other.name),
     status: other.status,
     isOpen: other.status === "open",
-    version: cell(versions.get(other.id) ?? "") || "(unknown)",
-    hasVersion: (versions.get(other.id) ?? "") !== "",
+    version: cell(versionOf(other.id)) || "(unknown)",
+    hasVersion: versionOf(other.id) !== "",
     rca: other.rcaId === 0 ? "no RCA" : `RCA #${other.rcaId}`,
     hasRca: other.rcaId !== 0,
     symptom: other.symptomId === 0
@@ -919,17 +1103,32 @@ async function historySymptom(
 
 /**
  * Builds the view of one step of one case from the store and the case's
- * artifacts. Lists are sorted by id; archived RCAs and the case's own RCA
- * never appear among the known or prior RCAs.
+ * artifacts. Each list shows at most `maxListed` entries, those most similar
+ * to this failure by error signature (see {@linkcode CaseSimilarity}), sorted
+ * by id, with a count of the rest; archived RCAs and the case's own RCA never
+ * appear among the known or prior RCAs. The store is read for the case, the
+ * few cases consulted, the RCAs and the symptoms: never every case of the run
+ * (unless no similarity index is given).
  *
- * @throws {RangeError} when the store has no case `input.storeCaseId`.
+ * @throws {RangeError} when the store has no case `input.storeCaseId`, or
+ * `maxListed` is not a positive integer.
  */
 export async function buildPromptView(input: PromptInput): Promise<PromptView> {
   const { store, step, storeCaseId, workspace, artifacts } = input;
-  const facts = await readStore(store, storeCaseId);
-  const { self, cases, rcas } = facts;
-  const versions = new Map(input.caseVersions ?? []);
-  versions.set(self.id, input.versionLabel);
+  const max = positive("maxListed", input.maxListed ?? MAX_LISTED);
+  const maxDetailed = positive(
+    "maxDetailed",
+    input.maxDetailed ?? MAX_DETAILED,
+  );
+  const facts = await readStore(
+    store,
+    storeCaseId,
+    input.similarity,
+    max * CASE_WINDOW_FACTOR,
+  );
+  const { self, cases, rcas, similarity } = facts;
+  const versionOf: VersionOf = (id) =>
+    id === self.id ? input.versionLabel : input.caseVersions?.get(id) ?? "";
 
   const isOwn = (rca: Rca) =>
     rca.originCaseId === self.id || rca.id === self.rcaId;
@@ -942,20 +1141,50 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
   const symptom = await historySymptom(store, self, step, facts.symptoms);
   const symptomRcaIds = symptom === undefined
     ? []
-    : facts.rcaIdsBySymptom.get(symptom.id) ??
-      await linkedRcaIds(store, symptom.id, rcas);
-  const priorRcas: RcaView[] = [];
-  for (const id of shownRcaIds(symptomRcaIds)) {
-    const rca = rcas.get(id) ?? await store.getRca(id);
-    if (rca !== undefined) priorRcas.push(rcaView(rca, cases, versions));
-  }
+    : await linkedRcaIds(store, symptom.id, rcas);
+  const symptomRcas = new Set(shownRcaIds(symptomRcaIds));
 
-  const knownRcas = [...rcas.values()]
-    .filter((rca) => rca.status !== "archived" && !isOwn(rca))
-    .map((rca) => rcaView(rca, cases, versions));
+  // RCAs: those of the case's symptom first, then by how much their origin
+  // case, or a consulted case linked to them, looks like this failure.
+  const rcaScore = new Map<number, number>();
+  for (const rca of rcas.values()) {
+    rcaScore.set(rca.id, similarity.between(self.id, rca.originCaseId));
+  }
+  for (const other of facts.window) {
+    const score = similarity.between(self.id, other.id);
+    if (other.rcaId !== 0 && score > (rcaScore.get(other.rcaId) ?? 0)) {
+      rcaScore.set(other.rcaId, score);
+    }
+  }
+  const scoreOf = (rca: Rca) =>
+    symptomRcas.has(rca.id) ? 2 : rcaScore.get(rca.id) ?? 0;
+  const liveRcas = [...rcas.values()].filter((rca) =>
+    rca.status !== "archived" && !isOwn(rca)
+  );
+  const shownRcas = mostRelevant(liveRcas, scoreOf, max);
+  const detailedIds = new Set(
+    mostRelevant(shownRcas, scoreOf, maxDetailed).map((rca) => rca.id),
+  );
+  const priorRcaRecords = mostRelevant(
+    [...symptomRcas].map((id) => rcas.get(id)!),
+    (rca) => rcaScore.get(rca.id) ?? 0,
+    maxDetailed,
+  );
   const caseRcaRecord = self.rcaId === 0
     ? undefined
     : rcas.get(self.rcaId) ?? await store.getRca(self.rcaId);
+  // The origins of the RCAs shown, so their linked cases include them.
+  for (const rca of [...shownRcas, ...priorRcaRecords, caseRcaRecord]) {
+    if (rca === undefined || cases.has(rca.originCaseId)) continue;
+    const origin = await store.getCase(rca.originCaseId);
+    if (origin !== undefined) cases.set(origin.id, origin);
+  }
+  const knownRcas = shownRcas.map((rca) => rcaView(rca, cases, versionOf));
+  const detailedRcas = knownRcas.filter((rca) => detailedIds.has(rca.id));
+  const briefRcas = knownRcas.filter((rca) => !detailedIds.has(rca.id));
+  const priorRcas = priorRcaRecords.map((rca) =>
+    rcaView(rca, cases, versionOf)
+  );
 
   const recall = latest(artifacts, "F0_RECALL");
   const triageArtifact = latest(artifacts, "F1_TRIAGE");
@@ -966,13 +1195,45 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
   const correlate = latest(artifacts, "F4_CORRELATE");
 
   const repos = workspace.map(repoView);
-  const otherCases = cases.filter((c) => c.id !== self.id).map((c) =>
-    caseView(c, versions)
+  const otherCases = facts.window.slice(0, max).sort(byId).map((c) =>
+    caseView(c, versionOf)
   );
-  const pendingCases = otherCases.filter((c) => !c.hasRca);
-  const knownSymptoms = facts.symptoms.map((s) =>
-    symptomView(s, facts.rcaIdsBySymptom.get(s.id) ?? [])
+  const pendingCases = facts.window.filter((c) => c.rcaId === 0)
+    .slice(0, max).sort(byId).map((c) => caseView(c, versionOf));
+  const otherCount = Math.max(0, similarity.size - 1);
+
+  const shownSymptoms = mostRelevant(
+    facts.symptoms,
+    (s) =>
+      s.id === symptom?.id ? 2 : similarity.toText(self.id, s.errorPattern),
+    max,
   );
+  const knownSymptoms: SymptomView[] = [];
+  for (const s of shownSymptoms) {
+    knownSymptoms.push(
+      symptomView(
+        s,
+        s.id === symptom?.id
+          ? symptomRcaIds
+          : await linkedRcaIds(store, s.id, rcas),
+      ),
+    );
+  }
+  const notShown = (total: number, shown: number) => Math.max(0, total - shown);
+  const listing: ListingView = {
+    max,
+    maxDetailed,
+    detailedRcasNotShown: notShown(liveRcas.length, detailedRcas.length),
+    hasDetailedRcasNotShown: liveRcas.length > detailedRcas.length,
+    symptomsNotShown: notShown(facts.symptoms.length, knownSymptoms.length),
+    hasSymptomsNotShown: facts.symptoms.length > knownSymptoms.length,
+    rcasNotShown: notShown(liveRcas.length, knownRcas.length),
+    hasRcasNotShown: liveRcas.length > knownRcas.length,
+    otherCasesNotShown: notShown(otherCount, otherCases.length),
+    hasOtherCasesNotShown: otherCount > otherCases.length,
+    pendingCasesNotShown: notShown(otherCount, pendingCases.length),
+    hasPendingCasesNotShown: otherCount > pendingCases.length,
+  };
 
   return {
     caseId: self.id,
@@ -1002,11 +1263,19 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
       isCandidate: symptom !== undefined && self.symptomId === 0,
       priorRcas,
       hasPriorRcas: priorRcas.length > 0,
+      priorRcasNotShown: notShown(symptomRcas.size, priorRcas.length),
+      hasPriorRcasNotShown: symptomRcas.size > priorRcas.length,
     },
+    thresholds: thresholdsView(input.thresholds ?? DEFAULT_THRESHOLDS),
+    listing,
     knownSymptoms,
     hasKnownSymptoms: knownSymptoms.length > 0,
     knownRcas,
     hasKnownRcas: knownRcas.length > 0,
+    detailedRcas,
+    hasDetailedRcas: detailedRcas.length > 0,
+    briefRcas,
+    hasBriefRcas: briefRcas.length > 0,
     otherCases,
     hasOtherCases: otherCases.length > 0,
     otherCaseGroups: caseGroups(otherCases, oneLine(self.name)),
@@ -1015,7 +1284,7 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
     pendingCaseGroups: caseGroups(pendingCases, oneLine(self.name)),
     caseRca: caseRcaRecord === undefined
       ? null
-      : rcaView(caseRcaRecord, cases, versions),
+      : rcaView(caseRcaRecord, cases, versionOf),
     caseRcaIsInvestigation: caseRcaRecord !== undefined &&
       investigate !== undefined &&
       caseRcaRecord.description.trim() === investigate.rca_message.trim(),
