@@ -32,6 +32,7 @@ import {
   type PreparedRunDirectory,
   prepareRunDirectory,
 } from "../runner/prepare_run_directory.ts";
+import { REPORT_FILE } from "../runner/run_layout.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import { recoverAnswers } from "../transport/recover_answers.ts";
 import { checkWritable } from "../util/check_writable.ts";
@@ -58,8 +59,7 @@ export interface CalibrateCommandContext {
 /** How often the in-process path commits its group of steps. */
 export const IN_PROCESS_COMMIT_INTERVAL_MS = 200;
 
-/** File name of the JSON report every run leaves in its run directory. */
-export const REPORT_FILE = "report.json";
+export { REPORT_FILE } from "../runner/run_layout.ts";
 
 /** The report files the flags ask for, each with its format. */
 function reportOutputs(

@@ -17,6 +17,11 @@ import {
   runRespondCommand,
 } from "./respond_command.ts";
 import {
+  defineReportOptions,
+  type ReportFlags,
+  runReportCommand,
+} from "./report_command.ts";
+import {
   defineServeOptions,
   runServeCommand,
   type ServeFlags,
@@ -25,6 +30,7 @@ import { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
 import { PromptTemplateError } from "../adapter/prompt/render_prompt.ts";
 import { ArtifactError } from "../pipeline/artifact_error.ts";
+import { ReportError } from "../report/report_error.ts";
 import type { CalibrateOptions } from "../runner/calibrate.ts";
 import { RunStoppedError } from "../runner/environment_failure.ts";
 import { RunDirectoryError } from "../runner/prepare_run_directory.ts";
@@ -54,7 +60,8 @@ type Selected =
     explicit: ReadonlySet<string>;
   }
   | { command: "respond"; flags: RespondFlags }
-  | { command: "serve"; flags: ServeFlags };
+  | { command: "serve"; flags: ServeFlags }
+  | { command: "report"; flags: ReportFlags };
 
 function buildProgram(
   terminal: Terminal,
@@ -105,13 +112,22 @@ function buildProgram(
   defineServeOptions(serve).action((flags: ServeFlags) =>
     select({ command: "serve", flags })
   );
+  const report = program
+    .command("report")
+    .description(
+      "Render the report of a finished run again (text, json, markdown, junit, html).",
+    )
+    .exitOverride();
+  defineReportOptions(report).action((flags: ReportFlags) =>
+    select({ command: "report", flags })
+  );
   return program;
 }
 
 function isInputError(error: unknown): error is Error {
   return error instanceof UsageError || error instanceof ScenarioError ||
     error instanceof RunDirectoryError || error instanceof ArtifactError ||
-    error instanceof PromptTemplateError;
+    error instanceof PromptTemplateError || error instanceof ReportError;
 }
 
 /**
@@ -144,6 +160,9 @@ export async function runCli(
         signal: context.signal,
         version: VERSION,
       });
+    }
+    if (selected.command === "report") {
+      return await runReportCommand(selected.flags, { terminal });
     }
     if (selected.command === "respond") {
       return await runRespondCommand(selected.flags, {

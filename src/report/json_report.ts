@@ -40,8 +40,21 @@ function jsonMetricSet(set: MetricSet): JsonReport["metrics"] {
  * population and formula from the metric table.
  */
 export function toJsonReport(report: CalibrationReport): JsonReport {
-  const { scenario, adapter, dispatch, runs, metrics, run_metrics, ...rest } =
-    report;
+  const {
+    scenario,
+    adapter,
+    dispatch,
+    runs,
+    metrics,
+    case_results,
+    run_metrics,
+    tokens,
+    steps,
+    answers,
+    ...rest
+  } = report;
+  // One key order whatever the order of `report` (read back, or built by
+  // the runner), so a report rendered again is the same text.
   return {
     schema_version: REPORT_SCHEMA_VERSION,
     result: reportVerdict(report).pass ? "pass" : "fail",
@@ -50,6 +63,10 @@ export function toJsonReport(report: CalibrationReport): JsonReport {
     dispatch,
     runs,
     metrics: jsonMetricSet(metrics),
+    case_results,
+    ...(tokens ? { tokens } : {}),
+    ...(steps ? { steps } : {}),
+    ...(answers ? { answers } : {}),
     ...rest,
     ...(run_metrics ? { run_metrics: run_metrics.map(jsonMetricSet) } : {}),
   } as JsonReport;

@@ -6,6 +6,7 @@
  *   run.json                      scenario, adapter, case map (scenario id → store id, dir)
  *   {suiteId}/{storeCaseId}/      one directory per case: state.json, prompts, signals, artifacts
  *   token-report.json             with --cost-report
+ *   report.json                   the JSON report, when the calibration finished
  * ```
  *
  * @module
@@ -26,6 +27,9 @@ export interface RunLayout {
 
 /** File name of the run description inside the run directory. */
 export const RUN_FILE = "run.json";
+
+/** File name of the JSON report every calibration leaves in its run directory. */
+export const REPORT_FILE = "report.json";
 
 /** Returns the layout of a run rooted at `root` (made absolute). */
 export function runLayout(root: string): RunLayout {

@@ -10,6 +10,10 @@ import {
   toJsonReport,
 } from "../../src/report/json_report.ts";
 import { ReportError } from "../../src/report/report_error.ts";
+import {
+  renderReport,
+  REPORT_FORMATS,
+} from "../../src/report/render_report.ts";
 import { sampleReport } from "../support/sample_report.ts";
 
 const passing = await sampleReport();
@@ -141,6 +145,59 @@ Deno.test("JSON report: version, verdict, directions; it reads back into the sam
     parseJsonReport(JSON.parse(JSON.stringify(json)), "r.json"),
   );
   assert.deepEqual(back, failingReport());
+});
+
+Deno.test("every format renders a report read back from its JSON as the report itself (tokens, answers, runs)", () => {
+  const report = failingReport();
+  report.runs = 2;
+  report.run_metrics = [structuredClone(report.metrics), report.metrics];
+  report.steps = { restored: 3, answered: 44 };
+  report.tokens = {
+    total_prompt_tokens: 1200,
+    total_artifact_tokens: 300,
+    total_tokens: 1500,
+    total_cost_usd: 0.0081,
+    input_price_per_million: 3,
+    output_price_per_million: 15,
+    per_case: {
+      C1: {
+        prompt_tokens: 1200,
+        artifact_tokens: 300,
+        total_tokens: 1500,
+        steps: 4,
+        wall_clock_ms: 2500,
+      },
+    },
+    per_step: {
+      F0_RECALL: {
+        prompt_tokens: 1200,
+        artifact_tokens: 300,
+        total_tokens: 1500,
+        invocations: 4,
+      },
+    },
+    total_steps: 4,
+    total_wall_clock_ms: 2500,
+    run_wall_clock_ms: 61000,
+  };
+  report.answers = {
+    as_written: 40,
+    repaired: 2,
+    flagged: 1,
+    rejected: 1,
+    repairs: { "code-fence": 2 },
+    flags: { "unknown-value": 1 },
+  };
+  const back = fromJsonReport(
+    parseJsonReport(JSON.parse(renderReport(report, "json")), "r.json"),
+  );
+  for (const format of REPORT_FORMATS) {
+    assert.equal(
+      renderReport(back, format),
+      renderReport(report, format),
+      format,
+    );
+  }
 });
 
 Deno.test("JSON report: a wrong version or field is a ReportError naming file and field", () => {
