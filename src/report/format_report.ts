@@ -76,7 +76,7 @@ export function formatMetricLine(metric: Metric): string {
     formatMetricValue(metric).padStart(METRIC_COLUMNS.value),
     mark(metric.pass),
     formatThreshold(metric).padEnd(METRIC_COLUMNS.threshold),
-    formatMetricDetail(metric),
+    escapeText(formatMetricDetail(metric)),
   ].join(" ");
 }
 
@@ -90,20 +90,24 @@ export interface CaseColumns {
 
 const NAME_LIMIT = 40;
 
+// Scenario and agent text is escaped field by field (before it is measured
+// or cut): it can neither forge a line nor drive a terminal.
+
 function caseName(result: CaseResult): string {
-  return result.test_name.length > NAME_LIMIT
-    ? `${result.test_name.slice(0, NAME_LIMIT - 3)}...`
-    : result.test_name;
+  const name = escapeText(result.test_name);
+  return name.length > NAME_LIMIT
+    ? `${name.slice(0, NAME_LIMIT - 3)}...`
+    : name;
 }
 
 function caseWhere(result: CaseResult): string {
-  return `(${result.version}/${result.job})`;
+  return `(${escapeText(result.version)}/${escapeText(result.job)})`;
 }
 
 function caseDefect(result: CaseResult): string {
   return result.actual_defect_type === ""
     ? "(none)"
-    : result.actual_defect_type;
+    : escapeText(result.actual_defect_type);
 }
 
 /** The widths that align every case line of `results`. */
@@ -111,7 +115,7 @@ export function caseColumns(results: readonly CaseResult[]): CaseColumns {
   const widest = (f: (r: CaseResult) => string) =>
     results.reduce((w, r) => Math.max(w, [...f(r)].length), 0);
   return {
-    id: widest((r) => r.case_id),
+    id: widest((r) => escapeText(r.case_id)),
     name: widest(caseName),
     where: widest(caseWhere),
     defect: widest(caseDefect),
@@ -136,7 +140,7 @@ export function formatCaseLine(
     ? "(no steps)"
     : result.actual_path.join("→");
   return [
-    padEnd(result.case_id, columns.id),
+    padEnd(escapeText(result.case_id), columns.id),
     padEnd(caseName(result), columns.name),
     padEnd(`${caseWhere(result)}:`, columns.where + 1),
     `defect=${padEnd(caseDefect(result), columns.defect)} ${
@@ -192,7 +196,7 @@ export function formatReport(report: CalibrationReport): string {
   const verdict = reportVerdict(report);
   const lines = [
     "=== Asterisk Calibration Report ===",
-    `Scenario: ${report.scenario}`,
+    `Scenario: ${escapeText(report.scenario)}`,
     `Adapter:  ${report.adapter}`,
     `Dispatch: ${report.dispatch}`,
     `Runs:     ${report.runs}`,
@@ -227,15 +231,17 @@ export function formatReport(report: CalibrationReport): string {
   if (noted.length > 0) {
     lines.push("", "--- Answer repairs and flags ---");
     for (const c of noted) {
-      for (const note of c.answer_notes!) lines.push(`${c.case_id}: ${note}`);
+      for (const note of c.answer_notes!) {
+        lines.push(`${escapeText(c.case_id)}: ${escapeText(note)}`);
+      }
     }
   }
   if (failed > 0) {
     lines.push("", "--- Case errors ---");
     for (const c of verdict.failedCases) {
-      lines.push(`${c.case_id}: ${escapeText(c.error ?? "")}`);
+      lines.push(`${escapeText(c.case_id)}: ${escapeText(c.error ?? "")}`);
     }
   }
-  // Scenario and agent text must neither forge a line nor drive a terminal.
+  // Every line escaped once more: no control character reaches a terminal.
   return `${escapeText(lines.join("\n"), { keepNewlines: true })}\n`;
 }

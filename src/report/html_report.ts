@@ -18,16 +18,7 @@ import {
   formatThreshold,
 } from "./format_report.ts";
 import { reportVerdict } from "./report_verdict.ts";
-
-/** Escapes text for HTML content and quoted attribute values. */
-export function htmlEscape(text: string): string {
-  return text.toWellFormed()
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
+import { escapeHtml } from "../util/escape_text.ts";
 
 const STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
@@ -91,7 +82,7 @@ function bar(metric: Metric): string {
       percent(metric.threshold, max)
     }"></span>`;
   return `<div class="bar" role="img" aria-label="${
-    htmlEscape(
+    escapeHtml(
       `${formatMetricValue(metric)} against ${formatThreshold(metric)}`,
     )
   }"><span class="fill ${state}" style="width:${
@@ -105,12 +96,12 @@ function metricRow(metric: Metric): string {
     metric.pass ? 1 : 0
   }"><td class="${metric.pass ? "pass" : "fail"}">${
     metric.pass ? "✓" : "✗"
-  }</td><td>${metric.id}</td><td title="${htmlEscape(d.formula)}">${
-    htmlEscape(metric.name)
-  }</td><td class="num">${htmlEscape(formatMetricValue(metric))}</td><td>${
-    htmlEscape(formatThreshold(metric))
+  }</td><td>${metric.id}</td><td title="${escapeHtml(d.formula)}">${
+    escapeHtml(metric.name)
+  }</td><td class="num">${escapeHtml(formatMetricValue(metric))}</td><td>${
+    escapeHtml(formatThreshold(metric))
   }</td><td>${bar(metric)}</td><td>${
-    htmlEscape(formatMetricDetail(metric))
+    escapeHtml(formatMetricDetail(metric))
   }</td></tr>`;
 }
 
@@ -118,22 +109,22 @@ function caseRow(result: CaseResult): string {
   const cell = (aspect: "defect" | "component" | "path", text: string) => {
     const ok = aspectRight(result, aspect);
     return `<td class="${ok ? "pass" : "fail"}">${ok ? "✓" : "✗"} ${
-      htmlEscape(text)
+      escapeHtml(text)
     }</td>`;
   };
   const path = result.actual_path.length === 0
     ? "(no steps)"
     : result.actual_path.join(" → ");
   return `<tr class="case" data-id="${
-    htmlEscape(result.case_id)
+    escapeHtml(result.case_id)
   }" data-wrong="${wrongAspects(result).length > 0 ? 1 : 0}"><td>${
-    htmlEscape(result.case_id)
-  }</td><td>${htmlEscape(result.test_name)}</td><td>${
-    htmlEscape(`${result.version} ${result.job}`)
+    escapeHtml(result.case_id)
+  }</td><td>${escapeHtml(result.test_name)}</td><td>${
+    escapeHtml(`${result.version} ${result.job}`)
   }</td>${cell("defect", result.actual_defect_type || "(none)")}${
     cell("component", result.actual_component || "(none)")
   }${cell("path", path)}<td>${
-    result.error === undefined ? "" : `failed: ${htmlEscape(result.error)}`
+    result.error === undefined ? "" : `failed: ${escapeHtml(result.error)}`
   }</td></tr>`;
 }
 
@@ -150,19 +141,19 @@ export function formatHtmlReport(report: CalibrationReport): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${htmlEscape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <h1 id="verdict" class="${verdict.pass ? "pass" : "fail"}">${
-    htmlEscape(title)
+    escapeHtml(title)
   }</h1>
 <p>${verdict.passed}/${verdict.total} metrics within threshold · ${report.case_results.length} cases, ${wrong.length} wrong${
     verdict.failedCases.length > 0
       ? `, ${verdict.failedCases.length} failed`
       : ""
-  } · adapter <code>${htmlEscape(report.adapter)}</code> · dispatch <code>${
-    htmlEscape(report.dispatch)
+  } · adapter <code>${escapeHtml(report.adapter)}</code> · dispatch <code>${
+    escapeHtml(report.dispatch)
   }</code> · ${report.runs} run${report.runs === 1 ? "" : "s"}</p>
 <div class="filters">
 <label><input type="checkbox" id="only-failing-metrics"> only failing metrics</label>

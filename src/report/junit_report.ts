@@ -16,27 +16,11 @@ import {
   formatMetricValue,
   formatThreshold,
 } from "./format_report.ts";
-
-/**
- * Escapes text for XML content and attribute values; characters XML 1.0
- * cannot carry (control characters other than tab, newline and carriage
- * return, lone surrogates) become U+FFFD.
- */
-export function xmlEscape(text: string): string {
-  return text
-    .toWellFormed()
-    // deno-lint-ignore no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "\ufffd")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
-}
+import { escapeText, escapeXml } from "../util/escape_text.ts";
 
 function attrs(values: Record<string, string | number>): string {
   return Object.entries(values).map(([k, v]) =>
-    `${k}="${xmlEscape(String(v))}"`
+    `${k}="${escapeXml(String(v))}"`
   ).join(" ");
 }
 
@@ -54,10 +38,11 @@ function metricCase(metric: Metric, section: string): string {
   return [
     `${open}>`,
     `      <failure ${attrs({ message, type: "threshold" })}>${
-      xmlEscape(
+      escapeXml(
         `value: ${formatMetricValue(metric)}\nthreshold: ${
           formatThreshold(metric)
         }\ndetail: ${formatMetricDetail(metric)}`,
+        { keepNewlines: true },
       )
     }</failure>`,
     "    </testcase>",
@@ -72,14 +57,18 @@ function caseCase(result: CaseResult): string {
     })
   }`;
   const path = result.actual_path.join("→") || "(no steps)";
-  const body = `job: ${result.job}\ndefect: ${
-    result.actual_defect_type || "(none)"
-  }\ncomponent: ${result.actual_component || "(none)"}\npath: ${path}`;
+  // One line per field: scenario and agent text cannot add lines.
+  const body = [
+    `job: ${escapeText(result.job)}`,
+    `defect: ${escapeText(result.actual_defect_type || "(none)")}`,
+    `component: ${escapeText(result.actual_component || "(none)")}`,
+    `path: ${path}`,
+  ].join("\n");
   if (result.error !== undefined) {
     return [
       `${open}>`,
       `      <error ${attrs({ message: result.error, type: "case-error" })}>${
-        xmlEscape(body)
+        escapeXml(body, { keepNewlines: true })
       }</error>`,
       "    </testcase>",
     ].join("\n");
@@ -90,7 +79,7 @@ function caseCase(result: CaseResult): string {
     `${open}>`,
     `      <failure ${
       attrs({ message: `wrong ${wrong.join(", ")}`, type: "wrong-case" })
-    }>${xmlEscape(body)}</failure>`,
+    }>${escapeXml(body, { keepNewlines: true })}</failure>`,
     "    </testcase>",
   ].join("\n");
 }

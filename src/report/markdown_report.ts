@@ -13,15 +13,7 @@ import {
   formatThreshold,
 } from "./format_report.ts";
 import { reportVerdict } from "./report_verdict.ts";
-
-/** Escapes text for one cell of a Markdown table. */
-export function markdownCell(text: string): string {
-  return text
-    // deno-lint-ignore no-control-regex
-    .replace(/[\s\u0000-\u001f\u007f]+/g, " ")
-    .replace(/([\\`*_{}[\]<>|#])/g, "\\$1")
-    .trim();
-}
+import { escapeMarkdownCell } from "../util/escape_text.ts";
 
 function row(cells: readonly string[]): string {
   return `| ${cells.join(" | ")} |`;
@@ -35,25 +27,25 @@ export function formatMarkdownReport(report: CalibrationReport): string {
   const lines = [
     `## ${verdict.pass ? "✅" : "❌"} Asterisk calibration: ${
       verdict.pass ? "PASS" : "FAIL"
-    } — ${markdownCell(report.scenario)}`,
+    } — ${escapeMarkdownCell(report.scenario)}`,
     "",
     `${verdict.passed}/${verdict.total} metrics within threshold${
       failedCases > 0 ? `, ${failedCases} case(s) failed` : ""
     } · ${report.case_results.length} cases, ${wrong.length} wrong · adapter \`${
-      markdownCell(report.adapter)
-    }\` · dispatch \`${markdownCell(report.dispatch)}\` · ${report.runs} run${
-      report.runs === 1 ? "" : "s"
-    }`,
+      escapeMarkdownCell(report.adapter)
+    }\` · dispatch \`${
+      escapeMarkdownCell(report.dispatch)
+    }\` · ${report.runs} run${report.runs === 1 ? "" : "s"}`,
     "",
     row(["", "Metric", "Value", "Threshold", "Detail"]),
     row(["---", "---", "---:", "---", "---"]),
     ...allMetrics(report.metrics).map((m) =>
       row([
         m.pass ? "✅" : "❌",
-        `${m.id} ${markdownCell(m.name)}`,
+        `${m.id} ${escapeMarkdownCell(m.name)}`,
         formatMetricValue(m),
         formatThreshold(m),
-        markdownCell(formatMetricDetail(m)),
+        escapeMarkdownCell(formatMetricDetail(m)),
       ])
     ),
     "",
@@ -66,14 +58,22 @@ export function formatMarkdownReport(report: CalibrationReport): string {
       const mark = (aspect: "defect" | "component" | "path") =>
         bad.has(aspect) ? "❌" : "✅";
       return row([
-        markdownCell(c.case_id),
-        markdownCell(c.test_name),
-        markdownCell(`${c.version} / ${c.job}`),
-        `${mark("defect")} ${markdownCell(c.actual_defect_type || "(none)")}`,
-        `${mark("component")} ${markdownCell(c.actual_component || "(none)")}`,
+        escapeMarkdownCell(c.case_id),
+        escapeMarkdownCell(c.test_name),
+        escapeMarkdownCell(`${c.version} / ${c.job}`),
+        `${mark("defect")} ${
+          escapeMarkdownCell(c.actual_defect_type || "(none)")
+        }`,
+        `${mark("component")} ${
+          escapeMarkdownCell(c.actual_component || "(none)")
+        }`,
         `${mark("path")} ${
           c.actual_path.length === 0 ? "(no steps)" : c.actual_path.join("→")
-        }${c.error === undefined ? "" : ` — failed: ${markdownCell(c.error)}`}`,
+        }${
+          c.error === undefined
+            ? ""
+            : ` — failed: ${escapeMarkdownCell(c.error)}`
+        }`,
       ]);
     }),
   ];

@@ -54,3 +54,72 @@ export function escapeText(
     return `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
   });
 }
+
+/**
+ * {@linkcode escapeText} for an HTML page: control characters made visible,
+ * then `& < > " '` entity-escaped, so the text is safe as element content
+ * and inside a quoted attribute value. Lone surrogates become U+FFFD.
+ *
+ * @example
+ * ```ts
+ * import { escapeHtml } from "./escape_text.ts";
+ *
+ * console.assert(escapeHtml("<b>\x1b[1m") === "&lt;b&gt;\\u001b[1m");
+ * ```
+ */
+export function escapeHtml(
+  text: string,
+  options: EscapeTextOptions = {},
+): string {
+  return escapeText(text.toWellFormed(), options)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+/**
+ * {@linkcode escapeText} for an XML document (JUnit): control characters
+ * made visible, then `& < > " '` entity-escaped, so the text is safe as
+ * content and inside a quoted attribute value. What XML 1.0 cannot carry
+ * (U+FFFE, U+FFFF, lone surrogates) becomes U+FFFD.
+ *
+ * @example
+ * ```ts
+ * import { escapeXml } from "./escape_text.ts";
+ *
+ * console.assert(escapeXml("a & b\x00") === "a &amp; b\\u0000");
+ * ```
+ */
+export function escapeXml(
+  text: string,
+  options: EscapeTextOptions = {},
+): string {
+  return escapeText(text.toWellFormed(), options)
+    .replace(/[\ufffe\uffff]/g, "\ufffd")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+/**
+ * {@linkcode escapeText} for one cell of a Markdown table: control
+ * characters made visible, whitespace runs as one space, and the characters
+ * Markdown or HTML would act on (`\ ` * _ { } [ ] < > | #`) backslash-escaped.
+ *
+ * @example
+ * ```ts
+ * import { escapeMarkdownCell } from "./escape_text.ts";
+ *
+ * console.assert(escapeMarkdownCell("a|b\n<i>") === "a\\|b\\\\n\\<i\\>");
+ * ```
+ */
+export function escapeMarkdownCell(text: string): string {
+  return escapeText(text)
+    .replace(/\s+/g, " ")
+    .replace(/([\\`*_{}[\]<>|#])/g, "\\$1")
+    .trim();
+}

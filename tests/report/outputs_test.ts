@@ -80,7 +80,7 @@ Deno.test("JUnit: failing metrics carry value, threshold and detail; wrong and f
   assert.equal(suites[0]["@_failures"], "1");
   const c2 = suites[1].testcase[1];
   assert.equal(c2.failure?.["@_message"], "wrong defect");
-  assert.match(c2["@_name"], /^C2 a <test> & "quotes" \ufffd here$/);
+  assert.equal(c2["@_name"], 'C2 a <test> & "quotes" \\u0001 here');
   const c3 = suites[1].testcase[2];
   assert.equal(c3.error?.["@_message"], "agent did not answer F0 <timeout>");
   assert.equal(suites[1]["@_failures"], "2"); // C2, C8
@@ -109,7 +109,7 @@ Deno.test("Markdown: verdict, one row per metric, wrong cases listed with escape
     ),
     ["C2", "C3", "C8"],
   );
-  assert.ok(wrong.includes('a \\<test\\> & "quotes" here'));
+  assert.ok(wrong.includes('a \\<test\\> & "quotes" \\\\u0001 here'));
   assert.ok(!text.includes("<test>"));
   assert.match(
     formatMarkdownReport(passing),
