@@ -19,6 +19,18 @@ export interface BriefingCluster {
   readonly members: readonly string[];
 }
 
+/** A case of the batch: dispatched now, beside the others of the batch. */
+export interface BriefingCaseInFlight {
+  /** Store case id. */
+  readonly storeCaseId: number;
+  /** The step it is asked for, short name (`F0`). */
+  readonly step: string;
+  /** Test name. */
+  readonly testName: string;
+  /** Error message; may be empty. */
+  readonly errorMessage: string;
+}
+
 /** What {@linkcode generateBriefing} needs besides the store's contents. */
 export interface BriefingInput {
   /** The store the run writes to; read, never written. */
@@ -39,6 +51,11 @@ export interface BriefingInput {
   readonly completedCases: number;
   /** Cluster assignments (investigation phase); in the order given. */
   readonly clusters?: readonly BriefingCluster[];
+  /**
+   * The cases dispatched in this batch, one per slot: none has an RCA from
+   * the others yet, so a parent agent recalls across them from this list.
+   */
+  readonly inFlight?: readonly BriefingCaseInFlight[];
 }
 
 /** The most signatures listed under "Common error patterns". */
@@ -312,6 +329,44 @@ function commonErrorPatterns(snapshot: Snapshot): string | undefined {
 }
 
 /**
+ * The cases of the batch with their error signatures; those sharing one are
+ * counted, since none of them can recall the others' RCA from the store.
+ */
+function casesInFlight(
+  cases: readonly BriefingCaseInFlight[],
+): string | undefined {
+  if (cases.length === 0) return undefined;
+  const sorted = [...cases].sort((a, b) => a.storeCaseId - b.storeCaseId);
+  const signatures = sorted.map((c) => errorSignature(c.errorMessage));
+  const count = new Map<string, number>();
+  for (const signature of signatures) {
+    if (signature !== "") count.set(signature, (count.get(signature) ?? 0) + 1);
+  }
+  const shared = signatures.filter((s) => (count.get(s) ?? 0) >= 2).length;
+  return [
+    "## Cases in flight",
+    "",
+    "The cases of this batch, dispatched side by side: none of them has an RCA from the others",
+    "yet, so the store cannot recall one from another. " +
+    (shared === 0
+      ? "No two of them share an error signature."
+      : `${
+        plural(shared, "case shares", "cases share")
+      } an error signature with another: answer them consistently (\`same_as_case_id\` may name one).`),
+    "",
+    table(
+      ["Case", "Step", "Test", "Error signature"],
+      sorted.map((c, i) => [
+        `#${c.storeCaseId}`,
+        c.step,
+        c.testName,
+        signatures[i] === "" ? "" : codeSpan(signatures[i]),
+      ]),
+    ),
+  ].join("\n");
+}
+
+/**
  * Generates the markdown briefing of one batch from the store.
  *
  * Sections, in order; one with nothing to show is left out entirely:
@@ -320,13 +375,15 @@ function commonErrorPatterns(snapshot: Snapshot): string | undefined {
  *    status, occurrences, component — the symptom's own, else the components
  *    of its live RCAs — and linked RCAs (linked to the symptom or to a case
  *    carrying it; archived ones left out);
- * 3. `## Cluster assignments` (`input.clusters`, labelled `K1`, `K2`, … in the
+ * 3. `## Cases in flight` (`input.inFlight`): each case of the batch, its
+ *    step, test name and {@linkcode errorSignature}, by id;
+ * 4. `## Cluster assignments` (`input.clusters`, labelled `K1`, `K2`, … in the
  *    order given);
- * 4. `## Prior RCAs`: every RCA not archived, with the cases linked to it;
- * 5. `## Common error patterns`: the cases' error messages grouped by
+ * 5. `## Prior RCAs`: every RCA not archived, with the cases linked to it;
+ * 6. `## Common error patterns`: the cases' error messages grouped by
  *    {@linkcode errorSignature}, by count (descending) then signature, at most
  *    {@linkcode MAX_ERROR_PATTERNS}; empty messages are skipped;
- * 6. `## How to use this briefing` (always).
+ * 7. `## How to use this briefing` (always).
  *
  * Rows are sorted by id; table cells are single-line with `|` escaped. The
  * text depends only on the input and the store's contents (no clock), so the
@@ -372,6 +429,7 @@ export async function generateBriefing(input: BriefingInput): Promise<string> {
   const sections = [
     runContext(input),
     knownSymptoms(snapshot),
+    casesInFlight(input.inFlight ?? []),
     clusterAssignments(input.clusters ?? []),
     priorRcas(snapshot),
     commonErrorPatterns(snapshot),

@@ -555,3 +555,53 @@ Deno.test("generateBriefing() rejects invalid counts", async () => {
     );
   }
 });
+
+Deno.test("generateBriefing() lists the cases in flight with their error signatures", async () => {
+  const store = newStore();
+  const briefing = await generateBriefing(input(store, {
+    inFlight: [
+      {
+        storeCaseId: 7,
+        step: "F1",
+        testName: "OCP-2 | pipes",
+        errorMessage: "ptp4l on ens2f0 (pid 41873): FREERUN after 62s",
+      },
+      {
+        storeCaseId: 3,
+        step: "F0",
+        testName: "OCP-1",
+        errorMessage: "ptp4l on ens2f0 (pid 41872): FREERUN after 61s",
+      },
+      { storeCaseId: 9, step: "F0", testName: "OCP-9", errorMessage: "" },
+    ],
+  }));
+  assert.deepEqual(headings(briefing), [
+    "## Run context",
+    "## Cases in flight",
+    "## How to use this briefing",
+  ]);
+  const body = section(briefing, "Cases in flight");
+  assert.match(body, /2 cases share an error signature with another/);
+  assert.deepEqual(tableRows(body), [
+    ["#3", "F0", "OCP-1", "`ptp4l on <nic> (pid <n>): FREERUN after <n>s`"],
+    [
+      "#7",
+      "F1",
+      "OCP-2 | pipes",
+      "`ptp4l on <nic> (pid <n>): FREERUN after <n>s`",
+    ],
+    ["#9", "F0", "OCP-9", "—"],
+  ]);
+  const alone = await generateBriefing(input(store, {
+    inFlight: [{
+      storeCaseId: 1,
+      step: "F0",
+      testName: "T",
+      errorMessage: "x",
+    }],
+  }));
+  assert.match(
+    section(alone, "Cases in flight"),
+    /No two of them share an error signature/,
+  );
+});

@@ -245,12 +245,13 @@ export async function runParallel(
       await runWave(run, stalled.slice(0, batchSize), {
         phase,
         concurrency,
-        briefing: () =>
+        briefing: (inFlight) =>
           briefings.next({
             phase,
             batchSize: Math.min(batchSize, stalled.length),
             completed,
             clusters,
+            inFlight,
           }),
       });
       reportFinished();
@@ -260,12 +261,13 @@ export async function runParallel(
     await runWave(run, wave, {
       phase,
       concurrency,
-      briefing: () =>
+      briefing: (inFlight) =>
         briefings.next({
           phase,
           batchSize: wave.length,
           completed,
           clusters: phase === "investigation" ? clusters : [],
+          inFlight,
         }),
     });
     reportFinished();

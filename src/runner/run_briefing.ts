@@ -4,10 +4,11 @@
  *
  * @module
  */
-import type { CalibrationRun } from "./calibration_run.ts";
+import type { CalibrationRun, CaseRecord } from "./calibration_run.ts";
 import type { Cluster } from "./clustering.ts";
 import { generateBriefing } from "../briefing/generate_briefing.ts";
 import type { BatchPhase } from "../transport/batch_dispatcher.ts";
+import { isPipelineStep, STEP_INFO } from "../pipeline/step.ts";
 
 /** What a batch's briefing describes besides the store. */
 export interface BriefingContext {
@@ -17,6 +18,8 @@ export interface BriefingContext {
   readonly completed: number;
   /** Cluster assignments (investigation phase). */
   readonly clusters: readonly Cluster[];
+  /** The cases the batch dispatches (listed as cases in flight). */
+  readonly inFlight?: readonly CaseRecord[];
 }
 
 /** Writes briefings for one run, numbering them 1, 2, … as they are asked for. */
@@ -48,6 +51,15 @@ export function briefingSource(run: CalibrationRun): BriefingSource {
           representative: label.get(c.representative) ?? c.representative,
           members: c.members.map((m) => label.get(m) ?? m),
         })),
+        inFlight: (context.inFlight ?? []).map((r) => {
+          const step = r.state.current_step;
+          return {
+            storeCaseId: r.storeCaseId,
+            step: isPipelineStep(step) ? STEP_INFO[step].short : step,
+            testName: r.gt.test_name,
+            errorMessage: r.gt.error_message,
+          };
+        }),
       });
     },
   };

@@ -32,8 +32,11 @@ import { DispatchError } from "../transport/dispatch_error.ts";
 export interface WaveOptions {
   /** The run phase the wave belongs to. */
   readonly phase: BatchPhase;
-  /** Builds the wave's briefing, for batch transports. */
-  readonly briefing: () => Promise<string>;
+  /**
+   * Builds the wave's briefing, for batch transports, given the cases the
+   * wave dispatches.
+   */
+  readonly briefing: (inFlight: readonly CaseRecord[]) => Promise<string>;
   /**
    * Requests in flight at once when the adapter has no batch support.
    *
@@ -105,7 +108,7 @@ export async function runWave(
   const results: PromiseSettledResult<StepAnswer>[] = adapter.answerBatch
     ? await adapter.answerBatch(requests, {
       phase: options.phase,
-      briefing: options.briefing,
+      briefing: () => options.briefing(active),
     })
     : await pMap(requests, (request) => settle(adapter.answer(request)), {
       concurrency: options.concurrency ?? 1,

@@ -23,8 +23,14 @@ export async function runSerial(run: CalibrationRun): Promise<void> {
         : "investigation";
       await runWave(run, [record], {
         phase,
-        briefing: () =>
-          briefings.next({ phase, batchSize: 1, completed, clusters: [] }),
+        briefing: (inFlight) =>
+          briefings.next({
+            phase,
+            batchSize: 1,
+            completed,
+            clusters: [],
+            inFlight,
+          }),
       });
     }
     completed += 1;

@@ -43,6 +43,9 @@ Deno.test("calibrate-batch: 20/20, live manifest done, briefing, equal to serial
     assert.deepEqual(outcomes, caseOutcomes(serialFile.report.case_results));
 
     const suite = join(runDir, "1");
+    const storeIdOf = new Map(
+      batch.report.case_results.map((c) => [c.case_id, c.store_case_id]),
+    );
     const manifest = await readManifest(join(suite, "batch-manifest.json"));
     assert.equal(manifest?.status, "done");
     assert.ok(manifest!.signals.every((s) => s.status === "done"));
@@ -63,6 +66,21 @@ Deno.test("calibrate-batch: 20/20, live manifest done, briefing, equal to serial
       assert.ok(m!.total <= 4, name);
       slots += m!.total;
       phases.add(m!.phase);
+      // The briefing lists the batch's cases in flight: its slots, by id.
+      const text = await Deno.readTextFile(
+        join(suite, "batches", name, "briefing.md"),
+      );
+      const inFlight = text.slice(text.indexOf("## Cases in flight"));
+      const listed = [...inFlight.matchAll(/^\| #(\d+) \| (F\d) \|/gm)].map(
+        (match) => `${match[1]} ${match[2]}`,
+      );
+      assert.deepEqual(
+        listed,
+        m!.signals.map((signal) =>
+          `${storeIdOf.get(signal.case_id)} ${signal.step.slice(0, 2)}`
+        ).sort((a, b) => parseInt(a) - parseInt(b)),
+        name,
+      );
     }
     assert.equal(slots, 47, "every dispatch went through a batch");
     assert.deepEqual([...phases].sort(), ["investigation", "triage"]);
