@@ -12,7 +12,7 @@ import { Terminal } from "../../src/cli/terminal.ts";
 /** Wall time in milliseconds of `asterisk calibrate` with `args`. */
 export async function measureCalibrateWallTime(
   args: readonly string[],
-): Promise<{ ms: number; passed: boolean }> {
+): Promise<{ ms: number; passed: boolean; dispatches: number }> {
   const dir = await Deno.makeTempDir({ prefix: "asterisk-bench-" });
   let stdout = "";
   const quiet = new Terminal({
@@ -27,12 +27,20 @@ export async function measureCalibrateWallTime(
         "calibrate",
         "--scenario=ptp-mock",
         `--run-dir=${join(dir, "run")}`,
+        `--report=${join(dir, "report.json")}`,
         ...args,
       ],
       { terminal: quiet },
     );
     const ms = performance.now() - started;
-    return { ms, passed: code === 0 && stdout.includes("RESULT: PASS") };
+    const report = JSON.parse(
+      await Deno.readTextFile(join(dir, "report.json")).catch(() => "{}"),
+    );
+    return {
+      ms,
+      passed: code === 0 && stdout.includes("RESULT: PASS"),
+      dispatches: report.steps?.answered ?? 0,
+    };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
