@@ -19,6 +19,10 @@
  */
 import type { PipelineStep } from "../pipeline/step.ts";
 import type { GroundTruthCase, Scenario } from "../scenario/scenario_schema.ts";
+import {
+  type ScenarioIndex,
+  scenarioIndex,
+} from "../scenario/scenario_index.ts";
 
 /** Store links of a case as far as the run has made them. */
 export interface CaseLinks {
@@ -46,14 +50,13 @@ export class GroundTruthError extends Error {
 }
 
 async function firstLinked(
-  scenario: Scenario,
+  candidates: readonly GroundTruthCase[],
   asking: GroundTruthCase,
   knowledge: GroundTruthKnowledge,
-  pick: (c: GroundTruthCase) => boolean,
   field: "rcaId" | "symptomId",
 ): Promise<number> {
-  for (const other of scenario.cases) {
-    if (other.id === asking.id || !pick(other)) continue;
+  for (const other of candidates) {
+    if (other.id === asking.id) continue;
     const links = await knowledge.links(other.id);
     if (links !== undefined && links[field] !== 0) return links[field];
   }
@@ -61,13 +64,12 @@ async function firstLinked(
 }
 
 async function investigatingCase(
-  scenario: Scenario,
+  index: ScenarioIndex,
   asking: GroundTruthCase,
   knowledge: GroundTruthKnowledge,
 ): Promise<number> {
-  const other = scenario.cases.find((c) =>
-    c.id !== asking.id && c.rca_id === asking.rca_id &&
-    c.expected_path.includes("F3")
+  const other = index.byRca.get(asking.rca_id)?.find((c) =>
+    c.id !== asking.id && c.expected_path.includes("F3")
   );
   if (other === undefined) return 0;
   return (await knowledge.links(other.id))?.storeCaseId ?? 0;
@@ -75,27 +77,25 @@ async function investigatingCase(
 
 /** Store ids for the asking case's scenario RCA and symptom. */
 async function references(
-  scenario: Scenario,
+  index: ScenarioIndex,
   asking: GroundTruthCase,
   knowledge: GroundTruthKnowledge,
 ): Promise<{ rcaId: number; symptomId: number; sameAsCaseId: number }> {
   if (asking.rca_id === "") return { rcaId: 0, symptomId: 0, sameAsCaseId: 0 };
   const rcaId = await firstLinked(
-    scenario,
+    index.byRca.get(asking.rca_id) ?? [],
     asking,
     knowledge,
-    (c) => c.rca_id === asking.rca_id,
     "rcaId",
   );
   const symptomId = asking.symptom_id === "" ? 0 : await firstLinked(
-    scenario,
+    index.bySymptom.get(asking.symptom_id) ?? [],
     asking,
     knowledge,
-    (c) => c.symptom_id === asking.symptom_id,
     "symptomId",
   );
   const sameAsCaseId = rcaId === 0
-    ? await investigatingCase(scenario, asking, knowledge)
+    ? await investigatingCase(index, asking, knowledge)
     : 0;
   return { rcaId, symptomId, sameAsCaseId };
 }
@@ -111,20 +111,21 @@ export async function groundTruthAnswer(
   request: { readonly caseId: string; readonly step: PipelineStep },
   knowledge: GroundTruthKnowledge,
 ): Promise<Record<string, unknown>> {
-  const gt = scenario.cases.find((c) => c.id === request.caseId);
+  const index = scenarioIndex(scenario);
+  const gt = index.cases.get(request.caseId);
   if (gt === undefined) {
     throw new GroundTruthError(
       `Cannot answer for case '${request.caseId}': scenario '${scenario.name}' has no such case`,
     );
   }
-  const rca = scenario.rcas.find((r) => r.id === gt.rca_id);
+  const rca = index.rcas.get(gt.rca_id);
   switch (request.step) {
     case "F0_RECALL": {
       const expected = gt.expected_recall;
       if (expected === undefined || !expected.match) {
         return { match: false, confidence: expected?.confidence ?? 0 };
       }
-      const refs = await references(scenario, gt, knowledge);
+      const refs = await references(index, gt, knowledge);
       return {
         match: true,
         prior_rca_id: refs.rcaId,
@@ -154,8 +155,7 @@ export async function groundTruthAnswer(
           r,
         ) => ({
           name: r.name,
-          path: scenario.workspace.repos.find((w) => w.name === r.name)?.path ??
-            "",
+          path: index.repoPaths.get(r.name) ?? "",
           reason: r.reason,
         })),
       };
@@ -174,7 +174,7 @@ export async function groundTruthAnswer(
       const cor = gt.expected_correlate;
       if (cor === undefined) return { is_duplicate: false };
       const refs = cor.is_duplicate
-        ? await references(scenario, gt, knowledge)
+        ? await references(index, gt, knowledge)
         : undefined;
       return {
         is_duplicate: cor.is_duplicate,

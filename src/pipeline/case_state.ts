@@ -145,6 +145,13 @@ export function pathOf(state: CaseState): ShortStepName[] {
   );
 }
 
+/** The number of pipeline steps `state` has taken (the length of its path). */
+export function stepCount(state: CaseState): number {
+  let count = 0;
+  for (const entry of state.history) if (isPipelineStep(entry.step)) count++;
+  return count;
+}
+
 /** Writes `state` to `{caseDir}/state.json` atomically. */
 export function writeCaseState(
   caseDir: string,

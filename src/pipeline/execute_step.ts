@@ -28,6 +28,8 @@ export interface StepOutcome {
   readonly state: CaseState;
   /** Remarks from the store effects (ignored or deferred references). */
   readonly notes: readonly string[];
+  /** Store ids of the cases whose links the step's effects wrote. */
+  readonly touched: readonly number[];
 }
 
 /** Dependencies of {@linkcode executeStep}. */
@@ -58,7 +60,7 @@ export async function executeStep(
   const artifact = { step, data } as StepArtifact;
   const loops = loopCountsOf(state);
   const decision = evaluateRules(step, artifact, loops, env.thresholds);
-  const { notes } = await applyStoreEffects(env.store, {
+  const { notes, touched } = await applyStoreEffects(env.store, {
     caseId: state.case_id,
     artifact,
     decision,
@@ -72,5 +74,5 @@ export async function executeStep(
     loops: countLoops(step, decision.next, loops),
     timestamp: formatTimestamp(env.clock.now()),
   });
-  return { artifact, decision, state: next, notes };
+  return { artifact, decision, state: next, notes, touched };
 }

@@ -10,6 +10,7 @@ import type { StepArtifact } from "./artifact_schemas.ts";
 import {
   ENUM_FIELDS,
   knownValues,
+  type Vocabulary,
   type VocabularyExtras,
 } from "./answer_vocabulary.ts";
 import type { Store } from "../store/store.ts";
@@ -37,6 +38,29 @@ export interface FlagContext {
   readonly extras?: VocabularyExtras;
 }
 
+const knownSets = new WeakMap<
+  FlagContext,
+  Map<Vocabulary, ReadonlySet<string>>
+>();
+
+/** Whether `value` is a known value of `vocabulary` (sets built once). */
+function isKnown(
+  context: FlagContext,
+  vocabulary: Vocabulary,
+  value: string,
+): boolean {
+  let sets = knownSets.get(context);
+  if (sets === undefined) knownSets.set(context, sets = new Map());
+  let known = sets.get(vocabulary);
+  if (known === undefined) {
+    sets.set(
+      vocabulary,
+      known = new Set(knownValues(vocabulary, context.extras)),
+    );
+  }
+  return known.has(value);
+}
+
 /**
  * Returns the flags of `artifact`, checked against the store as it is before
  * the artifact's effects are applied.
@@ -55,7 +79,7 @@ export async function flagAnswer(
     const value = data[field];
     if (typeof value !== "string" || value === "") continue;
     if (vocabulary === "decision" || vocabulary === "loop-target") continue;
-    if (!knownValues(vocabulary, context.extras).includes(value)) {
+    if (!isKnown(context, vocabulary, value)) {
       flags.push({
         kind: "unknown-value",
         detail: `field '${field}' ${JSON.stringify(value)} is no known ${
@@ -118,7 +142,7 @@ export async function flagAnswer(
       break;
     case "F5_REVIEW": {
       const dt = artifact.data.human_override?.defect_type ?? "";
-      if (dt !== "" && !knownValues("defect", context.extras).includes(dt)) {
+      if (dt !== "" && !isKnown(context, "defect", dt)) {
         flags.push({
           kind: "unknown-value",
           detail: `field 'human_override.defect_type' ${

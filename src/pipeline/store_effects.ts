@@ -39,6 +39,22 @@ import type { Case, Rca, Store } from "../store/store.ts";
 export interface EffectResult {
   /** Ignored references and other remarks, for the case history and log. */
   readonly notes: readonly string[];
+  /**
+   * Store ids of the cases whose symptom or RCA link the step wrote (the
+   * step's own case and any case a resolved reference or a superseded RCA
+   * moved), in the order they were first linked.
+   */
+  readonly touched: readonly number[];
+}
+
+/** The store effects work on, and the cases whose links they wrote. */
+interface Effects {
+  readonly store: Store;
+  readonly touched: Set<number>;
+}
+
+function effectsOn(store: Store): Effects {
+  return { store, touched: new Set() };
 }
 
 /** Input of {@linkcode applyStoreEffects}. */
@@ -61,8 +77,8 @@ function titleFrom(message: string): string {
     : message;
 }
 
-async function requireCase(store: Store, caseId: number): Promise<Case> {
-  const found = await store.getCase(caseId);
+async function requireCase(fx: Effects, caseId: number): Promise<Case> {
+  const found = await fx.store.getCase(caseId);
   if (found === undefined) {
     throw new RangeError(
       `Cannot apply store effects to case ${caseId}: no case has this id`,
@@ -72,13 +88,13 @@ async function requireCase(store: Store, caseId: number): Promise<Case> {
 }
 
 async function ensureSymptomLink(
-  store: Store,
+  fx: Effects,
   link: { symptomId: number; rcaId: number; confidence: number; notes: string },
 ): Promise<void> {
   if (link.symptomId === 0 || link.rcaId === 0) return;
-  const existing = await store.getRcasForSymptom(link.symptomId);
+  const existing = await fx.store.getRcasForSymptom(link.symptomId);
   if (existing.some((l) => l.rcaId === link.rcaId)) return;
-  await store.linkSymptomToRca(link);
+  await fx.store.linkSymptomToRca(link);
 }
 
 /**
@@ -86,30 +102,32 @@ async function ensureSymptomLink(
  * resolves pending references that wait on the case.
  */
 async function linkCaseRca(
-  store: Store,
+  fx: Effects,
   caseId: number,
   link: { rcaId: number; confidence: number; notes: string },
 ): Promise<void> {
-  const linked = await store.linkCaseToRca(caseId, link.rcaId);
-  await ensureSymptomLink(store, {
+  const linked = await fx.store.linkCaseToRca(caseId, link.rcaId);
+  fx.touched.add(caseId);
+  await ensureSymptomLink(fx, {
     symptomId: linked.symptomId,
     rcaId: link.rcaId,
     confidence: link.confidence,
     notes: link.notes,
   });
-  await resolvePendingReferences(store, caseId);
+  await resolvePending(fx, caseId);
 }
 
 /** Links a case to a symptom it recurs in (counted once per case). */
 async function linkCaseSymptom(
-  store: Store,
+  fx: Effects,
   caseId: number,
   symptomId: number,
 ): Promise<void> {
-  const current = await requireCase(store, caseId);
+  const current = await requireCase(fx, caseId);
   if (current.symptomId === symptomId) return;
-  await store.linkCaseToSymptom(caseId, symptomId);
-  await store.updateSymptomSeen(symptomId);
+  await fx.store.linkCaseToSymptom(caseId, symptomId);
+  fx.touched.add(caseId);
+  await fx.store.updateSymptomSeen(symptomId);
 }
 
 /**
@@ -120,21 +138,28 @@ async function linkCaseSymptom(
 export async function resolvePendingReferences(
   store: Store,
   targetCaseId: number,
+): Promise<number[]> {
+  const fx = effectsOn(store);
+  await resolvePending(fx, targetCaseId);
+  return [...fx.touched];
+}
+
+async function resolvePending(
+  fx: Effects,
+  targetCaseId: number,
 ): Promise<void> {
-  const target = await requireCase(store, targetCaseId);
+  const target = await requireCase(fx, targetCaseId);
   if (target.rcaId === 0) return;
-  const waiting = (await store.listPendingReferences()).filter((p) =>
-    p.targetCaseId === targetCaseId
-  );
+  const waiting = await fx.store.listPendingReferencesTo(targetCaseId);
   for (const pending of waiting) {
-    await store.removePendingReference(pending.id);
+    await fx.store.removePendingReference(pending.id);
     if (pending.kind === "recall" && target.symptomId !== 0) {
-      const waiter = await requireCase(store, pending.caseId);
+      const waiter = await requireCase(fx, pending.caseId);
       if (waiter.symptomId === 0) {
-        await linkCaseSymptom(store, pending.caseId, target.symptomId);
+        await linkCaseSymptom(fx, pending.caseId, target.symptomId);
       }
     }
-    await relinkCase(store, pending.caseId, {
+    await relink(fx, pending.caseId, {
       rcaId: target.rcaId,
       confidence: pending.confidence,
       notes: `linked from ${pending.kind} of case ${targetCaseId}`,
@@ -147,11 +172,15 @@ export async function resolvePendingReferences(
  * runners call it when all cases have finished. References to cases that
  * never got an RCA stay unresolved.
  */
-export async function resolveAllPendingReferences(store: Store): Promise<void> {
+export async function resolveAllPendingReferences(
+  store: Store,
+): Promise<number[]> {
+  const fx = effectsOn(store);
   const targets = new Set(
-    (await store.listPendingReferences()).map((p) => p.targetCaseId),
+    (await fx.store.listPendingReferences()).map((p) => p.targetCaseId),
   );
-  for (const target of targets) await resolvePendingReferences(store, target);
+  for (const target of targets) await resolvePending(fx, target);
+  return [...fx.touched];
 }
 
 /**
@@ -163,17 +192,25 @@ export async function relinkCase(
   store: Store,
   caseId: number,
   link: { rcaId: number; confidence: number; notes: string },
+): Promise<number[]> {
+  const fx = effectsOn(store);
+  await relink(fx, caseId, link);
+  return [...fx.touched];
+}
+
+async function relink(
+  fx: Effects,
+  caseId: number,
+  link: { rcaId: number; confidence: number; notes: string },
 ): Promise<void> {
-  const before = await requireCase(store, caseId);
-  await linkCaseRca(store, caseId, link);
+  const before = await requireCase(fx, caseId);
+  await linkCaseRca(fx, caseId, link);
   if (before.rcaId === 0 || before.rcaId === link.rcaId) return;
-  const previous = await store.getRca(before.rcaId);
+  const previous = await fx.store.getRca(before.rcaId);
   if (previous === undefined || previous.originCaseId !== caseId) return;
-  await store.updateRcaStatus(previous.id, "archived");
-  for (const other of await store.listCases()) {
-    if (other.id !== caseId && other.rcaId === previous.id) {
-      await linkCaseRca(store, other.id, link);
-    }
+  await fx.store.updateRcaStatus(previous.id, "archived");
+  for (const other of await fx.store.listCasesByRca(previous.id)) {
+    if (other.id !== caseId) await linkCaseRca(fx, other.id, link);
   }
 }
 
@@ -182,7 +219,7 @@ export async function relinkCase(
  * target has an RCA, else through a pending reference.
  */
 async function referToCase(
-  store: Store,
+  fx: Effects,
   caseId: number,
   reference: {
     targetCaseId: number;
@@ -194,25 +231,25 @@ async function referToCase(
   if (targetCaseId === caseId) {
     return `same_as_case_id ${targetCaseId} names the case itself; ignored`;
   }
-  const target = await store.getCase(targetCaseId);
+  const target = await fx.store.getCase(targetCaseId);
   if (target === undefined) {
     return `same_as_case_id ${targetCaseId} names no case; ignored`;
   }
   if (target.rcaId !== 0) {
     if (kind === "recall" && target.symptomId !== 0) {
-      const self = await requireCase(store, caseId);
+      const self = await requireCase(fx, caseId);
       if (self.symptomId === 0) {
-        await linkCaseSymptom(store, caseId, target.symptomId);
+        await linkCaseSymptom(fx, caseId, target.symptomId);
       }
     }
-    await relinkCase(store, caseId, {
+    await relink(fx, caseId, {
       rcaId: target.rcaId,
       confidence,
       notes: `linked from ${kind} of case ${targetCaseId}`,
     });
     return undefined;
   }
-  await store.addPendingReference({
+  await fx.store.addPendingReference({
     caseId,
     targetCaseId,
     kind,
@@ -222,7 +259,7 @@ async function referToCase(
 }
 
 async function recallEffects(
-  store: Store,
+  fx: Effects,
   caseId: number,
   data: Extract<StepArtifact, { step: "F0_RECALL" }>["data"],
   decision: RouteDecision,
@@ -231,15 +268,15 @@ async function recallEffects(
   const tentative = decision.ruleId !== "H1";
   const notes: string[] = [];
   if (data.symptom_id !== 0) {
-    if (await store.getSymptom(data.symptom_id)) {
-      await linkCaseSymptom(store, caseId, data.symptom_id);
+    if (await fx.store.getSymptom(data.symptom_id)) {
+      await linkCaseSymptom(fx, caseId, data.symptom_id);
     } else {notes.push(
         `symptom_id ${data.symptom_id} names no symptom; ignored`,
       );}
   }
   if (data.prior_rca_id !== 0) {
-    if (await store.getRca(data.prior_rca_id)) {
-      await relinkCase(store, caseId, {
+    if (await fx.store.getRca(data.prior_rca_id)) {
+      await relink(fx, caseId, {
         rcaId: data.prior_rca_id,
         confidence: data.confidence,
         notes: tentative
@@ -250,7 +287,7 @@ async function recallEffects(
       notes.push(`prior_rca_id ${data.prior_rca_id} names no RCA; ignored`);
     }
   } else if (data.same_as_case_id !== 0) {
-    const note = await referToCase(store, caseId, {
+    const note = await referToCase(fx, caseId, {
       targetCaseId: data.same_as_case_id,
       kind: "recall",
       confidence: data.confidence,
@@ -261,12 +298,12 @@ async function recallEffects(
 }
 
 async function triageEffects(
-  store: Store,
+  fx: Effects,
   caseId: number,
   data: Extract<StepArtifact, { step: "F1_TRIAGE" }>["data"],
 ): Promise<void> {
-  const current = await requireCase(store, caseId);
-  await store.saveTriage({
+  const current = await requireCase(fx, caseId);
+  await fx.store.saveTriage({
     caseId,
     symptomCategory: data.symptom_category,
     severity: data.severity,
@@ -282,33 +319,34 @@ async function triageEffects(
     current.errorMessage,
     data.symptom_category,
   );
-  const existing = await store.getSymptomByFingerprint(print);
+  const existing = await fx.store.getSymptomByFingerprint(print);
   if (existing === undefined) {
-    const created = await store.createSymptom({
+    const created = await fx.store.createSymptom({
       fingerprint: print,
       name: current.name,
       errorPattern: current.errorMessage,
       severity: data.severity,
       status: "active",
     });
-    await store.linkCaseToSymptom(caseId, created.id);
+    await fx.store.linkCaseToSymptom(caseId, created.id);
+    fx.touched.add(caseId);
   } else {
-    await linkCaseSymptom(store, caseId, existing.id);
+    await linkCaseSymptom(fx, caseId, existing.id);
   }
-  await store.updateCaseStatus(caseId, "triaged");
+  await fx.store.updateCaseStatus(caseId, "triaged");
 }
 
 async function investigateEffects(
-  store: Store,
+  fx: Effects,
   caseId: number,
   data: Extract<StepArtifact, { step: "F3_INVESTIGATE" }>["data"],
   decision: RouteDecision,
 ): Promise<void> {
-  const current = await requireCase(store, caseId);
-  const own = await ownRca(store, current);
-  const triage = await store.getTriage(caseId);
-  await dropPendingReferences(store, caseId);
-  const rca = await store.saveRca({
+  const current = await requireCase(fx, caseId);
+  const own = await ownRca(fx, current);
+  const triage = await fx.store.getTriage(caseId);
+  await dropPendingReferences(fx, caseId);
+  const rca = await fx.store.saveRca({
     ...(own ? { id: own.id } : {}),
     title: titleFrom(data.rca_message),
     description: data.rca_message,
@@ -320,14 +358,14 @@ async function investigateEffects(
     status: "open",
     originCaseId: caseId,
   });
-  await store.updateCaseStatus(caseId, "investigated");
+  await fx.store.updateCaseStatus(caseId, "investigated");
   if (current.symptomId !== 0 && data.component !== "") {
-    const symptom = await store.getSymptom(current.symptomId);
+    const symptom = await fx.store.getSymptom(current.symptomId);
     if (symptom?.component === "") {
-      await store.updateSymptom(symptom.id, { component: data.component });
+      await fx.store.updateSymptom(symptom.id, { component: data.component });
     }
   }
-  await relinkCase(store, caseId, {
+  await relink(fx, caseId, {
     rcaId: rca.id,
     confidence: data.convergence_score,
     notes: "linked from F3 investigation",
@@ -335,21 +373,21 @@ async function investigateEffects(
 }
 
 async function correlateEffects(
-  store: Store,
+  fx: Effects,
   caseId: number,
   data: Extract<StepArtifact, { step: "F4_CORRELATE" }>["data"],
   decision: RouteDecision,
 ): Promise<string[]> {
   if (!data.is_duplicate) return [];
   if (decision.ruleId !== "H15") {
-    return await tentativeDuplicate(store, caseId, data);
+    return await tentativeDuplicate(fx, caseId, data);
   }
   if (data.linked_rca_id !== 0) {
-    if (!(await store.getRca(data.linked_rca_id))) {
+    if (!(await fx.store.getRca(data.linked_rca_id))) {
       return [`linked_rca_id ${data.linked_rca_id} names no RCA; ignored`];
     }
-    await dropPendingReferences(store, caseId);
-    await relinkCase(store, caseId, {
+    await dropPendingReferences(fx, caseId);
+    await relink(fx, caseId, {
       rcaId: data.linked_rca_id,
       confidence: data.confidence,
       notes: "linked from F4 correlation",
@@ -357,8 +395,8 @@ async function correlateEffects(
     return [];
   }
   if (data.same_as_case_id !== 0) {
-    await dropPendingReferences(store, caseId);
-    const note = await referToCase(store, caseId, {
+    await dropPendingReferences(fx, caseId);
+    const note = await referToCase(fx, caseId, {
       targetCaseId: data.same_as_case_id,
       kind: "correlate",
       confidence: data.confidence,
@@ -374,17 +412,17 @@ async function correlateEffects(
  * later investigation or overturn may bring back.
  */
 async function tentativeDuplicate(
-  store: Store,
+  fx: Effects,
   caseId: number,
   data: Extract<StepArtifact, { step: "F4_CORRELATE" }>["data"],
 ): Promise<string[]> {
   let rcaId = data.linked_rca_id;
   if (rcaId !== 0) {
-    if (!(await store.getRca(rcaId))) {
+    if (!(await fx.store.getRca(rcaId))) {
       return [`linked_rca_id ${rcaId} names no RCA; ignored`];
     }
   } else if (data.same_as_case_id !== 0) {
-    const target = await store.getCase(data.same_as_case_id);
+    const target = await fx.store.getCase(data.same_as_case_id);
     if (target === undefined || data.same_as_case_id === caseId) {
       return [
         `same_as_case_id ${data.same_as_case_id} names no other case; ignored`,
@@ -399,7 +437,7 @@ async function tentativeDuplicate(
   } else {
     return [];
   }
-  await linkCaseRca(store, caseId, {
+  await linkCaseRca(fx, caseId, {
     rcaId,
     confidence: data.confidence,
     notes: "linked tentatively from F4 correlation",
@@ -413,13 +451,11 @@ async function tentativeDuplicate(
  * or deferred link it had.
  */
 async function dropPendingReferences(
-  store: Store,
+  fx: Effects,
   caseId: number,
 ): Promise<void> {
-  for (const pending of await store.listPendingReferences()) {
-    if (pending.caseId === caseId) {
-      await store.removePendingReference(pending.id);
-    }
+  for (const pending of await fx.store.listPendingReferencesFrom(caseId)) {
+    await fx.store.removePendingReference(pending.id);
   }
 }
 
@@ -427,18 +463,18 @@ async function dropPendingReferences(
  * The RCA the case's own investigation created, whether or not the case is
  * linked to it now (a tentative link may point elsewhere).
  */
-async function ownRca(store: Store, current: Case): Promise<Rca | undefined> {
+async function ownRca(fx: Effects, current: Case): Promise<Rca | undefined> {
   if (current.rcaId !== 0) {
-    const linked = await store.getRca(current.rcaId);
+    const linked = await fx.store.getRca(current.rcaId);
     if (linked?.originCaseId === current.id) return linked;
   }
-  return (await store.listRcas()).findLast((r) =>
-    r.originCaseId === current.id && r.status !== "archived"
+  return (await fx.store.listRcasByOrigin(current.id)).findLast((r) =>
+    r.status !== "archived"
   );
 }
 
 async function reviewEffects(
-  store: Store,
+  fx: Effects,
   caseId: number,
   data: Extract<StepArtifact, { step: "F5_REVIEW" }>["data"],
 ): Promise<void> {
@@ -449,18 +485,16 @@ async function reviewEffects(
     ? data.human_override
     : undefined;
   if (override !== undefined) {
-    await dropPendingReferences(store, caseId);
-    const current = await requireCase(store, caseId);
+    await dropPendingReferences(fx, caseId);
+    const current = await requireCase(fx, caseId);
     const rca = current.rcaId === 0
       ? undefined
-      : await store.getRca(current.rcaId);
+      : await fx.store.getRca(current.rcaId);
     const shared = rca !== undefined &&
-      (await store.listCases()).some((c) =>
-        c.id !== caseId && c.rcaId === rca.id
-      );
+      (await fx.store.listCasesByRca(rca.id)).some((c) => c.id !== caseId);
     const message = override.rca_message || rca?.description || "";
     const { id: _id, createdAt: _createdAt, ...kept } = rca ?? {};
-    const saved = await store.saveRca({
+    const saved = await fx.store.saveRca({
       ...kept,
       ...(rca && !shared ? { id: rca.id } : {}),
       title: titleFrom(message),
@@ -469,14 +503,14 @@ async function reviewEffects(
       originCaseId: caseId,
     });
     if (saved.id !== current.rcaId) {
-      await linkCaseRca(store, caseId, {
+      await linkCaseRca(fx, caseId, {
         rcaId: saved.id,
         confidence: 1,
         notes: "linked from F5 review override",
       });
     }
   }
-  await store.updateCaseStatus(caseId, "reviewed");
+  await fx.store.updateCaseStatus(caseId, "reviewed");
 }
 
 /**
@@ -487,26 +521,31 @@ export async function applyStoreEffects(
   store: Store,
   input: EffectInput,
 ): Promise<EffectResult> {
+  const fx = effectsOn(store);
+  const notes = await stepEffects(fx, input);
+  return { notes, touched: [...fx.touched] };
+}
+
+async function stepEffects(
+  fx: Effects,
+  input: EffectInput,
+): Promise<readonly string[]> {
   const { caseId, artifact, decision } = input;
   switch (artifact.step) {
     case "F0_RECALL":
-      return {
-        notes: await recallEffects(store, caseId, artifact.data, decision),
-      };
+      return await recallEffects(fx, caseId, artifact.data, decision);
     case "F1_TRIAGE":
-      await triageEffects(store, caseId, artifact.data);
-      return { notes: [] };
+      await triageEffects(fx, caseId, artifact.data);
+      return [];
     case "F3_INVESTIGATE":
-      await investigateEffects(store, caseId, artifact.data, decision);
-      return { notes: [] };
+      await investigateEffects(fx, caseId, artifact.data, decision);
+      return [];
     case "F4_CORRELATE":
-      return {
-        notes: await correlateEffects(store, caseId, artifact.data, decision),
-      };
+      return await correlateEffects(fx, caseId, artifact.data, decision);
     case "F5_REVIEW":
-      await reviewEffects(store, caseId, artifact.data);
-      return { notes: [] };
+      await reviewEffects(fx, caseId, artifact.data);
+      return [];
     default:
-      return { notes: [] };
+      return [];
   }
 }

@@ -14,6 +14,7 @@ import type { PipelineStep } from "../pipeline/step.ts";
 import type { Thresholds } from "../pipeline/thresholds.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import type { Store } from "../store/store.ts";
+import { scenarioIndex } from "../scenario/scenario_index.ts";
 import { describeAnswerEntry } from "../report/answer_log.ts";
 
 /** Measured token figures of one case. */
@@ -78,7 +79,7 @@ export async function buildCaseResult(
   const triage = lastArtifact(artifacts, "F1_TRIAGE");
   const invest = lastArtifact(artifacts, "F3_INVESTIGATE");
   const path = pathOf(record.state);
-  const gtRca = scenario.rcas.find((r) => r.id === gt.rca_id);
+  const gtRca = scenarioIndex(scenario).rcas.get(gt.rca_id);
   const defect = rca?.defectType ?? "";
   const component = rca?.component ?? "";
   const message = rca?.description ?? "";

@@ -215,15 +215,43 @@ export function isFinished(record: CaseRecord): boolean {
     record.state.status === "error";
 }
 
+const recordsByStoreId = new WeakMap<
+  readonly CaseRecord[],
+  ReadonlyMap<number, CaseRecord>
+>();
+
+/** The records of `run` whose store case ids are `storeCaseIds`. */
+function recordsOf(
+  run: Omit<CalibrationRun, "adapter">,
+  storeCaseIds: Iterable<number>,
+): CaseRecord[] {
+  let byId = recordsByStoreId.get(run.records);
+  if (byId === undefined) {
+    byId = new Map(run.records.map((r) => [r.storeCaseId, r]));
+    recordsByStoreId.set(run.records, byId);
+  }
+  const found: CaseRecord[] = [];
+  for (const id of storeCaseIds) {
+    const record = byId.get(id);
+    if (record !== undefined) found.push(record);
+  }
+  return found;
+}
+
 /**
- * Brings every case's `state.json` in line with its store links (effects of
- * one case can link others, e.g. when a pending reference resolves).
+ * Brings the `state.json` of cases in line with their store links (effects
+ * of one case can link others, e.g. when a pending reference resolves):
+ * those of `storeCaseIds` (what a step's effects touched), or every case.
  */
 export async function syncLinks(
   run: Omit<CalibrationRun, "adapter">,
+  storeCaseIds?: Iterable<number>,
 ): Promise<void> {
   if (!run.caseFiles) return;
-  for (const record of run.records) {
+  const records = storeCaseIds === undefined
+    ? run.records
+    : recordsOf(run, storeCaseIds);
+  for (const record of records) {
     const current = await run.store.getCase(record.storeCaseId);
     if (current === undefined) continue;
     if (
@@ -298,7 +326,7 @@ export async function applyAnswer(
       outcome.artifact.data,
     );
     await writeCaseState(record.dir, record.state);
-    await syncLinks(run);
+    await syncLinks(run, outcome.touched);
   }
   for (const message of outcome.notes) {
     run.observe({ type: "note", caseId: record.gt.id, message });

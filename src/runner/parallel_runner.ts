@@ -139,6 +139,7 @@ export async function runParallel(
    * representative's RCA as a store link.
    */
   const propagate = async () => {
+    const touched: number[] = [];
     for (const cluster of clusters) {
       const rep = byId.get(cluster.representative)!;
       const repCase = await run.store.getCase(rep.storeCaseId);
@@ -149,12 +150,14 @@ export async function runParallel(
         const memberCase = await run.store.getCase(record.storeCaseId);
         if (!memberCase || memberCase.rcaId !== 0) continue;
         propagated.add(member);
-        await run.store.transaction(() =>
-          relinkCase(run.store, record.storeCaseId, {
-            rcaId: repCase.rcaId,
-            confidence: 0,
-            notes: `propagated from cluster representative ${rep.gt.id}`,
-          })
+        touched.push(
+          ...await run.store.transaction(() =>
+            relinkCase(run.store, record.storeCaseId, {
+              rcaId: repCase.rcaId,
+              confidence: 0,
+              notes: `propagated from cluster representative ${rep.gt.id}`,
+            })
+          ),
         );
         run.observe({
           type: "note",
@@ -164,7 +167,7 @@ export async function runParallel(
         });
       }
     }
-    await syncLinks(run);
+    await syncLinks(run, touched);
   };
 
   /**

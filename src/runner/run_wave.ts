@@ -21,7 +21,7 @@ import {
 } from "./calibration_run.ts";
 import { isEnvironmentFailure } from "./environment_failure.ts";
 import type { StepAnswer, StepRequest } from "../adapter/model_adapter.ts";
-import { pathOf } from "../pipeline/case_state.ts";
+import { stepCount } from "../pipeline/case_state.ts";
 import { isPipelineStep } from "../pipeline/step.ts";
 import { StoreIoError } from "../store/store.ts";
 import { ArtifactError } from "../pipeline/artifact_error.ts";
@@ -89,7 +89,7 @@ export async function runWave(
   const active: CaseRecord[] = [];
   for (const record of records) {
     if (isFinished(record)) continue;
-    if (pathOf(record.state).length >= MAX_STEPS_PER_CASE) {
+    if (stepCount(record.state) >= MAX_STEPS_PER_CASE) {
       await failCase(
         run,
         record,
@@ -110,6 +110,8 @@ export async function runWave(
       phase: options.phase,
       briefing: () => options.briefing(active),
     })
+    : requests.length === 1
+    ? [await settle(adapter.answer(requests[0]))]
     : await pMap(requests, (request) => settle(adapter.answer(request)), {
       concurrency: options.concurrency ?? 1,
     });

@@ -27,14 +27,25 @@ function findDuplicates(
   });
 }
 
+/** Known values of one kind: the list (for messages) and a set (to check). */
+interface KnownValues {
+  readonly list: readonly string[];
+  readonly set: ReadonlySet<string>;
+}
+
+function knownValues(list: readonly string[]): KnownValues {
+  return { list, set: new Set(list) };
+}
+
 function checkReference(
   value: string,
-  known: readonly string[],
+  knownValues: KnownValues,
   what: string,
   path: string,
   problems: ScenarioProblem[],
 ): void {
-  if (value === "" || known.includes(value)) return;
+  if (value === "" || knownValues.set.has(value)) return;
+  const known = knownValues.list;
   problems.push({
     path,
     problem: known.length === 0
@@ -49,14 +60,14 @@ function crossReferenceProblems(scenario: Scenario): ScenarioProblem[] {
   const problems: ScenarioProblem[] = [];
   const repos = scenario.workspace.repos;
   const caseIds = scenario.cases.map((c) => c.id);
-  const rcaIds = scenario.rcas.map((r) => r.id);
-  const symptomIds = scenario.symptoms.map((s) => s.id);
-  const repoNames = repos.map((r) => r.name);
+  const rcaIds = knownValues(scenario.rcas.map((r) => r.id));
+  const symptomIds = knownValues(scenario.symptoms.map((s) => s.id));
+  const repoNames = knownValues(repos.map((r) => r.name));
   findDuplicates(caseIds, { path: "cases", key: "id" }, problems);
-  findDuplicates(rcaIds, { path: "rcas", key: "id" }, problems);
-  findDuplicates(symptomIds, { path: "symptoms", key: "id" }, problems);
+  findDuplicates(rcaIds.list, { path: "rcas", key: "id" }, problems);
+  findDuplicates(symptomIds.list, { path: "symptoms", key: "id" }, problems);
   findDuplicates(
-    repoNames,
+    repoNames.list,
     { path: "workspace.repos", key: "name" },
     problems,
   );
@@ -128,13 +139,31 @@ function crossReferenceProblems(scenario: Scenario): ScenarioProblem[] {
  * lists as `null` and reads `null` as the zero value, and so do we.
  */
 function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== null).map((
-      [k, v],
-    ) => [k, dropNulls(v)]),
-  );
+  // Copy on write: a subtree without nulls is returned as it is.
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      const kept = dropNulls(item);
+      if (kept !== item) {
+        out ??= value.slice(0, i);
+      }
+      if (out !== undefined) out.push(kept);
+    }
+    return out ?? value;
+  }
+  let out: Record<string, unknown> | undefined;
+  const entries = Object.entries(value);
+  for (let i = 0; i < entries.length; i++) {
+    const [key, item] = entries[i];
+    const kept = item === null ? undefined : dropNulls(item);
+    if (out === undefined && kept !== item) {
+      out = Object.fromEntries(entries.slice(0, i));
+    }
+    if (out !== undefined && item !== null) out[key] = kept;
+  }
+  return out ?? value;
 }
 
 /** Deepest nesting of arrays and objects a scenario may have. */
@@ -149,7 +178,11 @@ function nestingDepth(value: unknown, limit: number): number {
     if (typeof item !== "object" || item === null) continue;
     if (depth + 1 > deepest) deepest = depth + 1;
     if (deepest > limit) return deepest;
-    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+    for (const child of Object.values(item)) {
+      if (typeof child === "object" && child !== null) {
+        stack.push([child, depth + 1]);
+      }
+    }
   }
   return deepest;
 }

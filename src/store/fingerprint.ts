@@ -5,9 +5,6 @@
  * @module
  */
 
-const OFFSET_BASIS = 14695981039346656037n;
-const PRIME = 1099511628211n;
-const MASK = (1n << 64n) - 1n;
 const encoder = new TextEncoder();
 
 /**
@@ -35,10 +32,20 @@ export function fingerprint(
   category: string,
 ): string {
   const bytes = encoder.encode(`${testName}|${errorMessage}|${category}`);
-  let hash = OFFSET_BASIS;
+  // The 64-bit hash as four 16-bit limbs (h0 lowest), starting from the
+  // offset basis 0xcbf29ce484222325; the prime 2^40 + 0x1b3 has the limbs
+  // 0x01b3 (limb 0) and 0x0100 (limb 2). Every product stays below 2^31.
+  let h0 = 0x2325, h1 = 0x8422, h2 = 0x9ce4, h3 = 0xcbf2;
   for (const byte of bytes) {
-    hash ^= BigInt(byte);
-    hash = (hash * PRIME) & MASK;
+    h0 ^= byte;
+    const t0 = h0 * 0x1b3;
+    const t1 = h1 * 0x1b3 + (t0 >>> 16);
+    const t2 = h2 * 0x1b3 + h0 * 0x100 + (t1 >>> 16);
+    const t3 = h3 * 0x1b3 + h1 * 0x100 + (t2 >>> 16);
+    h0 = t0 & 0xffff;
+    h1 = t1 & 0xffff;
+    h2 = t2 & 0xffff;
+    h3 = t3 & 0xffff;
   }
-  return hash.toString(16).padStart(16, "0");
+  return [h3, h2, h1, h0].map((h) => h.toString(16).padStart(4, "0")).join("");
 }

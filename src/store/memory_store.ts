@@ -41,7 +41,9 @@ import {
   type StoreChanges,
   type StoreRows,
   StoreTables,
+  type TableIndex,
 } from "./store_tables.ts";
+import { formatTimestamp } from "../util/clock.ts";
 
 /** Options for {@linkcode MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -68,9 +70,6 @@ export interface MemoryStoreOptions {
 const MS_PER_DAY = 86_400_000;
 
 /** Formats a date as UTC RFC 3339 with whole seconds: `2026-02-17T10:00:00Z`. */
-function formatTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
 
 /** Runs `fn` now; its result resolves, and anything it throws rejects. */
 function settle<T>(fn: () => T): Promise<T> {
@@ -139,6 +138,14 @@ export class MemoryStore implements Store {
   readonly #artifacts: ReadonlyMap<RowKey, ArtifactRecord>;
   readonly #dispatches: ReadonlyMap<RowKey, DispatchRecord>;
   readonly #settings: ReadonlyMap<RowKey, unknown>;
+  readonly #casesByRca: TableIndex;
+  readonly #symptomsByFingerprint: TableIndex;
+  readonly #symptomsByName: TableIndex;
+  readonly #rcasByOrigin: TableIndex;
+  readonly #linksBySymptom: TableIndex;
+  readonly #linksByRca: TableIndex;
+  readonly #pendingByTarget: TableIndex;
+  readonly #pendingByCase: TableIndex;
 
   /**
    * Creates an empty store.
@@ -164,6 +171,37 @@ export class MemoryStore implements Store {
     this.#artifacts = tables.map("artifacts");
     this.#dispatches = tables.map("dispatches");
     this.#settings = tables.map("settings");
+    this.#casesByRca = tables.index<Case>("cases", (c) => c.rcaId);
+    this.#symptomsByFingerprint = tables.index<Symptom>(
+      "symptoms",
+      (s) => s.fingerprint,
+    );
+    this.#symptomsByName = tables.index<Symptom>("symptoms", (s) => s.name);
+    this.#rcasByOrigin = tables.index<Rca>("rcas", (r) => r.originCaseId);
+    this.#linksBySymptom = tables.index<SymptomRcaLink>(
+      "links",
+      (l) => l.symptomId,
+    );
+    this.#linksByRca = tables.index<SymptomRcaLink>("links", (l) => l.rcaId);
+    this.#pendingByTarget = tables.index<PendingReference>(
+      "pendingReferences",
+      (p) => p.targetCaseId,
+    );
+    this.#pendingByCase = tables.index<PendingReference>(
+      "pendingReferences",
+      (p) => p.caseId,
+    );
+  }
+
+  /** The rows of `map` whose keys `index` holds under `group`. */
+  #rowsOf<T>(
+    index: TableIndex,
+    group: unknown,
+    map: ReadonlyMap<RowKey, T>,
+  ): T[] {
+    const keys = index.get(group);
+    if (keys === undefined) return [];
+    return Array.from(keys, (key) => map.get(key)!);
   }
 
   #timestamp(): string {
@@ -342,6 +380,12 @@ export class MemoryStore implements Store {
     return settle(() => sortedById(this.#cases.values(), copyRecord));
   }
 
+  listCasesByRca(rcaId: number): Promise<Case[]> {
+    return settle(() =>
+      sortedById(this.#rowsOf(this.#casesByRca, rcaId, this.#cases), copyRecord)
+    );
+  }
+
   /**
    * Sets the case's status and refreshes `updatedAt`.
    *
@@ -472,10 +516,14 @@ export class MemoryStore implements Store {
   }
 
   #findByFingerprint(fingerprint: string): Symptom | undefined {
-    for (const symptom of this.#symptoms.values()) {
-      if (symptom.fingerprint === fingerprint) return symptom;
-    }
-    return undefined;
+    const found = this.#rowsOf(
+      this.#symptomsByFingerprint,
+      fingerprint,
+      this.#symptoms,
+    );
+    return found.length === 0
+      ? undefined
+      : found.reduce((a, b) => (b.id < a.id ? b : a));
   }
 
   /** Returns a copy of the symptom, or `undefined` when absent. */
@@ -519,7 +567,7 @@ export class MemoryStore implements Store {
     return settle(() => {
       if (name === "") return [];
       return sortedById(
-        [...this.#symptoms.values()].filter((symptom) => symptom.name === name),
+        this.#rowsOf(this.#symptomsByName, name, this.#symptoms),
         copyRecord,
       );
     });
@@ -643,6 +691,12 @@ export class MemoryStore implements Store {
   }
 
   /** Returns copies of the RCAs with `status`, sorted by id. */
+  listRcasByOrigin(caseId: number): Promise<Rca[]> {
+    return settle(() =>
+      sortedById(this.#rowsOf(this.#rcasByOrigin, caseId, this.#rcas), copyRca)
+    );
+  }
+
   listRcasByStatus(status: RcaStatus): Promise<Rca[]> {
     return settle(() =>
       sortedById(
@@ -698,8 +752,14 @@ export class MemoryStore implements Store {
       const action = `link symptom ${input.symptomId} to RCA ${input.rcaId}`;
       this.#requireSymptom(input.symptomId, action);
       this.#requireRca(input.rcaId, action);
-      for (const link of this.#links.values()) {
-        if (link.symptomId === input.symptomId && link.rcaId === input.rcaId) {
+      for (
+        const link of this.#rowsOf(
+          this.#linksBySymptom,
+          input.symptomId,
+          this.#links,
+        )
+      ) {
+        if (link.rcaId === input.rcaId) {
           throw new StoreError(
             `Cannot ${action}: link ${link.id} joins them already; expected an unlinked pair`,
           );
@@ -722,9 +782,7 @@ export class MemoryStore implements Store {
   getRcasForSymptom(symptomId: number): Promise<SymptomRcaLink[]> {
     return settle(() =>
       sortedById(
-        [...this.#links.values()].filter((link) =>
-          link.symptomId === symptomId
-        ),
+        this.#rowsOf(this.#linksBySymptom, symptomId, this.#links),
         copyRecord,
       )
     );
@@ -734,7 +792,7 @@ export class MemoryStore implements Store {
   getSymptomsForRca(rcaId: number): Promise<SymptomRcaLink[]> {
     return settle(() =>
       sortedById(
-        [...this.#links.values()].filter((link) => link.rcaId === rcaId),
+        this.#rowsOf(this.#linksByRca, rcaId, this.#links),
         copyRecord,
       )
     );
@@ -777,6 +835,28 @@ export class MemoryStore implements Store {
    *
    * @throws {StoreError} When no pending reference has `id`.
    */
+  listPendingReferencesTo(targetCaseId: number): Promise<PendingReference[]> {
+    return settle(() =>
+      sortedById(
+        this.#rowsOf(
+          this.#pendingByTarget,
+          targetCaseId,
+          this.#pendingReferences,
+        ),
+        copyRecord,
+      )
+    );
+  }
+
+  listPendingReferencesFrom(caseId: number): Promise<PendingReference[]> {
+    return settle(() =>
+      sortedById(
+        this.#rowsOf(this.#pendingByCase, caseId, this.#pendingReferences),
+        copyRecord,
+      )
+    );
+  }
+
   removePendingReference(id: number): Promise<void> {
     return settle(() => {
       if (!this.#tables.delete("pendingReferences", id)) {

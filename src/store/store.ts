@@ -326,6 +326,8 @@ export interface Store {
   createCase(input: NewCase): Promise<Case>;
   getCase(id: number): Promise<Case | undefined>;
   listCases(): Promise<Case[]>;
+  /** Cases linked to RCA `rcaId`, ordered by id (an index, not a scan). */
+  listCasesByRca(rcaId: number): Promise<Case[]>;
   updateCaseStatus(id: number, status: CaseStatus): Promise<Case>;
   linkCaseToSymptom(caseId: number, symptomId: number): Promise<Case>;
   /** Sets the case's RCA; `rcaId` 0 clears it. */
@@ -358,6 +360,8 @@ export interface Store {
   saveRca(input: RcaInput): Promise<Rca>;
   getRca(id: number): Promise<Rca | undefined>;
   listRcas(): Promise<Rca[]>;
+  /** RCAs whose `originCaseId` is `caseId`, ordered by id (an index). */
+  listRcasByOrigin(caseId: number): Promise<Rca[]>;
   listRcasByStatus(status: RcaStatus): Promise<Rca[]>;
   updateRcaStatus(id: number, status: RcaStatus): Promise<Rca>;
 
@@ -368,5 +372,9 @@ export interface Store {
 
   addPendingReference(input: NewPendingReference): Promise<PendingReference>;
   listPendingReferences(): Promise<PendingReference[]>;
+  /** Pending references waiting on case `targetCaseId`, ordered by id. */
+  listPendingReferencesTo(targetCaseId: number): Promise<PendingReference[]>;
+  /** Pending references case `caseId` made, ordered by id. */
+  listPendingReferencesFrom(caseId: number): Promise<PendingReference[]>;
   removePendingReference(id: number): Promise<void>;
 }

@@ -180,6 +180,75 @@ for (const [name, factory] of Object.entries(FACTORIES)) {
       await store.close();
     });
   });
+
+  Deno.test(`${name}: indexed lookups follow writes, rolled-back units and reopening`, async () => {
+    await withTempDir(async (dir) => {
+      const subject = factory(dir);
+      const { store } = subject;
+      const { first, second } = await scaffold(store);
+      const rca = await store.transaction(async () => {
+        const rca = await store.saveRca({
+          title: "t",
+          description: "d",
+          defectType: "pb001",
+          originCaseId: first.id,
+        });
+        await store.linkCaseToRca(first.id, rca.id);
+        await store.linkCaseToRca(second.id, rca.id);
+        await store.addPendingReference({
+          caseId: second.id,
+          targetCaseId: first.id,
+          kind: "recall",
+          confidence: 0.9,
+        });
+        return rca;
+      });
+      await assert.rejects(
+        store.transaction(async () => {
+          await store.linkCaseToRca(second.id, 0);
+          await store.addPendingReference({
+            caseId: first.id,
+            targetCaseId: second.id,
+            kind: "correlate",
+            confidence: 0.5,
+          });
+          assert.deepEqual(
+            (await store.listCasesByRca(rca.id)).map((c) => c.id),
+            [first.id],
+          );
+          throw new Error("undo");
+        }),
+        /undo/,
+      );
+      await store.flush();
+      const check = async (s: Store) => {
+        assert.deepEqual(
+          (await s.listCasesByRca(rca.id)).map((c) => c.id),
+          [first.id, second.id],
+        );
+        assert.deepEqual(await s.listCasesByRca(999), []);
+        assert.deepEqual(
+          (await s.listRcasByOrigin(first.id)).map((r) => r.id),
+          [rca.id],
+        );
+        assert.deepEqual(
+          (await s.listPendingReferencesTo(first.id)).map((p) => p.caseId),
+          [second.id],
+        );
+        assert.deepEqual(
+          (await s.listPendingReferencesFrom(second.id)).map((p) =>
+            p.targetCaseId
+          ),
+          [first.id],
+        );
+        assert.deepEqual(await s.listPendingReferencesFrom(first.id), []);
+      };
+      await check(store);
+      const reopened = await subject.reopen();
+      await check(reopened);
+      await reopened.close();
+    });
+  });
 }
 
 Deno.test("SqliteStore groups units until the interval has passed", async () => {

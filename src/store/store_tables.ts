@@ -48,6 +48,15 @@ export interface StoreRows {
   readonly counters: Readonly<Record<string, number>>;
 }
 
+/** Row keys of one table grouped by a value of their rows (an index). */
+export type TableIndex = ReadonlyMap<unknown, ReadonlySet<RowKey>>;
+
+interface IndexDefinition {
+  readonly table: TableName;
+  readonly keyOf: (row: unknown) => unknown;
+  readonly groups: Map<unknown, Set<RowKey>>;
+}
+
 interface UndoEntry {
   readonly table: TableName;
   readonly key: RowKey;
@@ -70,6 +79,7 @@ export class StoreTables {
   #counters: Record<string, number> = {};
   #unit: Unit | undefined;
   readonly #onCommit: (changes: StoreChanges) => void;
+  readonly #indexes = new Map<TableName, IndexDefinition[]>();
 
   /**
    * Creates the tables.
@@ -89,6 +99,34 @@ export class StoreTables {
   /** The live map of `table` (read it; write through {@linkcode put}). */
   map<V>(table: TableName): ReadonlyMap<RowKey, V> {
     return this.#maps.get(table) as Map<RowKey, V>;
+  }
+
+  /**
+   * Indexes `table` by `keyOf` of each row (rows whose key is `undefined`
+   * are left out). The index follows every write and every rolled-back unit.
+   */
+  index<V>(table: TableName, keyOf: (row: V) => unknown): TableIndex {
+    const definition: IndexDefinition = {
+      table,
+      keyOf: keyOf as (row: unknown) => unknown,
+      groups: new Map(),
+    };
+    let list = this.#indexes.get(table);
+    if (list === undefined) this.#indexes.set(table, list = []);
+    list.push(definition);
+    for (const [key, row] of this.#maps.get(table)!) {
+      indexAdd(definition, key, row);
+    }
+    return definition.groups;
+  }
+
+  #reindex(table: TableName, key: RowKey, before: unknown, after: unknown) {
+    const list = this.#indexes.get(table);
+    if (list === undefined) return;
+    for (const definition of list) {
+      if (before !== undefined) indexRemove(definition, key, before);
+      if (after !== undefined) indexAdd(definition, key, after);
+    }
   }
 
   /** Returns the next id of `counter` (from 1). */
@@ -114,11 +152,13 @@ export class StoreTables {
   #write(table: TableName, key: RowKey, value: unknown, keep: boolean): void {
     const map = this.#maps.get(table)!;
     const unit = this.#unit;
+    const previous = map.get(key);
     if (unit !== undefined) {
-      unit.undo.push({ table, key, had: map.has(key), previous: map.get(key) });
+      unit.undo.push({ table, key, had: map.has(key), previous });
     }
     if (keep) map.set(key, value);
     else map.delete(key);
+    this.#reindex(table, key, previous, keep ? value : undefined);
     if (unit === undefined) {
       this.#commitSingle(new Map([[table, new Map([[key, value]])]]));
       return;
@@ -166,9 +206,27 @@ export class StoreTables {
     for (let i = unit.undo.length - 1; i >= 0; i--) {
       const { table, key, had, previous } = unit.undo[i];
       const map = this.#maps.get(table)!;
+      this.#reindex(table, key, map.get(key), had ? previous : undefined);
       if (had) map.set(key, previous);
       else map.delete(key);
     }
     this.#counters = unit.counters;
   }
+}
+
+function indexAdd(definition: IndexDefinition, key: RowKey, row: unknown) {
+  const group = definition.keyOf(row);
+  if (group === undefined) return;
+  let keys = definition.groups.get(group);
+  if (keys === undefined) definition.groups.set(group, keys = new Set());
+  keys.add(key);
+}
+
+function indexRemove(definition: IndexDefinition, key: RowKey, row: unknown) {
+  const group = definition.keyOf(row);
+  if (group === undefined) return;
+  const keys = definition.groups.get(group);
+  if (keys === undefined) return;
+  keys.delete(key);
+  if (keys.size === 0) definition.groups.delete(group);
 }

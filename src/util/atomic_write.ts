@@ -7,29 +7,54 @@
 import { basename, dirname, join } from "node:path";
 
 /**
- * Writes `text` to `path` atomically: the text goes to a uniquely named
- * temporary file beside `path` (`.{name}.{random}.tmp`), which is then
- * renamed over `path`. The temporary file is removed when the write fails.
+ * Writes `text` to `path` atomically and synchronously: the text goes to a
+ * uniquely named temporary file beside `path` (`.{name}.{random}.tmp`), which
+ * is then renamed over `path`. The temporary file is removed when the write
+ * fails. Small files are written this way on hot paths: a synchronous write
+ * and rename cost a fraction of two awaited asynchronous operations.
+ *
+ * @example
+ * ```ts
+ * atomicWriteTextFileSync("run/signal.json", JSON.stringify(signal));
+ * ```
+ */
+export function atomicWriteTextFileSync(path: string, text: string): void {
+  const temp = join(
+    dirname(path),
+    `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
+  try {
+    Deno.writeTextFileSync(temp, text);
+    Deno.renameSync(temp, path);
+  } catch (error) {
+    try {
+      Deno.removeSync(temp);
+    } catch {
+      // The temporary file may never have been created; the write error is
+      // the one to report.
+    }
+    throw error;
+  }
+}
+
+/**
+ * {@linkcode atomicWriteTextFileSync} as a promise: rejects instead of
+ * throwing.
  *
  * @example
  * ```ts
  * await atomicWriteTextFile("run/signal.json", JSON.stringify(signal));
  * ```
  */
-export async function atomicWriteTextFile(
+export function atomicWriteTextFile(
   path: string,
   text: string,
 ): Promise<void> {
-  const temp = join(
-    dirname(path),
-    `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
-  );
   try {
-    await Deno.writeTextFile(temp, text);
-    await Deno.rename(temp, path);
+    atomicWriteTextFileSync(path, text);
+    return Promise.resolve();
   } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
+    return Promise.reject(error);
   }
 }
 

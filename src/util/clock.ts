@@ -101,7 +101,16 @@ export function delay(ms: number, options: DelayOptions = {}): Promise<void> {
   });
 }
 
+let lastSecond = Number.NaN;
+let lastText = "";
+
 /** Formats a date as UTC RFC 3339 with whole seconds (`2026-02-17T10:00:00Z`). */
 export function formatTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+  // Runs stamp many records within one second: format each second once.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastText = date.toISOString().replace(/\.\d{3}Z$/, "Z");
+    lastSecond = second;
+  }
+  return lastText;
 }
