@@ -1,6 +1,6 @@
 /**
  * `deno task contracts`: writes the generated contracts, the JSON Schema of
- * every step's artifact data and of the JSON report, into `contracts/schemas/`. The test
+ * every step's artifact data, of the JSON report and of the JSON comparison, into `contracts/schemas/`. The test
  * `tests/contracts/contracts_current_test.ts` fails when they are stale.
  *
  * Usage: deno task contracts
@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ARTIFACT_JSON_SCHEMAS } from "../src/pipeline/artifact_json_schemas.ts";
 import { PIPELINE_STEPS } from "../src/pipeline/step.ts";
+import { jsonComparisonJsonSchema } from "../src/report/comparison_schema.ts";
 import { jsonReportJsonSchema } from "../src/report/json_report_schema.ts";
 
 /** The repository's `contracts/` directory. */
@@ -30,6 +31,10 @@ export function generatedContracts(): ReadonlyMap<string, string> {
     [
       join("schemas", "report.schema.json"),
       JSON.stringify(jsonReportJsonSchema(), null, 2) + "\n",
+    ],
+    [
+      join("schemas", "comparison.schema.json"),
+      JSON.stringify(jsonComparisonJsonSchema(), null, 2) + "\n",
     ],
   ]);
 }

@@ -10,6 +10,11 @@ import {
   defineCalibrateOptions,
   runCalibrateCommand,
 } from "./calibrate_command.ts";
+import {
+  type CompareFlags,
+  defineCompareOptions,
+  runCompareCommand,
+} from "./compare_command.ts";
 import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
 import {
   defineRespondOptions,
@@ -61,7 +66,12 @@ type Selected =
   }
   | { command: "respond"; flags: RespondFlags }
   | { command: "serve"; flags: ServeFlags }
-  | { command: "report"; flags: ReportFlags };
+  | { command: "report"; flags: ReportFlags }
+  | {
+    command: "compare";
+    files: { base: string; new: string };
+    flags: CompareFlags;
+  };
 
 function buildProgram(
   terminal: Terminal,
@@ -121,6 +131,16 @@ function buildProgram(
   defineReportOptions(report).action((flags: ReportFlags) =>
     select({ command: "report", flags })
   );
+  const compare = program
+    .command("compare")
+    .description(
+      "Compare two JSON reports: metric deltas, cases that flipped; exit 1 when NEW regressed.",
+    )
+    .exitOverride();
+  defineCompareOptions(compare).action(
+    (base: string, next: string, flags: CompareFlags) =>
+      select({ command: "compare", files: { base, new: next }, flags }),
+  );
   return program;
 }
 
@@ -159,6 +179,11 @@ export async function runCli(
         terminal,
         signal: context.signal,
         version: VERSION,
+      });
+    }
+    if (selected.command === "compare") {
+      return await runCompareCommand(selected.files, selected.flags, {
+        terminal,
       });
     }
     if (selected.command === "report") {
