@@ -178,7 +178,7 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
     async answer(request: StepRequest): Promise<StepAnswer> {
       const { context, source, repairs } = await prepare(request);
       const found = recovered(context);
-      if (found) return { data: found.data, source };
+      if (found) return { data: found.data, source, recovered: true };
       return { data: await dispatcher.dispatch(context), source, repairs };
     },
   };
@@ -205,7 +205,11 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
         if (answer !== undefined) {
           return {
             status: "fulfilled",
-            value: { data: answer.data, source: p.value.source },
+            value: {
+              data: answer.data,
+              source: p.value.source,
+              recovered: true,
+            },
           };
         }
         const result = dispatched[next++];

@@ -30,6 +30,12 @@ export interface StepAnswer {
   readonly source: ArtifactSource;
   /** Repairs the transport applied to the agent's text (none: taken as written). */
   readonly repairs?: readonly AnswerRepair[];
+  /**
+   * The answer was found on disk (`--resume` after a crash), not asked for.
+   *
+   * @default {false}
+   */
+  readonly recovered?: boolean;
 }
 
 /** What a batch of requests shares. */

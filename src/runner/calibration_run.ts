@@ -27,7 +27,7 @@ import type { AnswerEntry } from "../report/answer_log.ts";
 import { isPipelineStep, stepFiles } from "../pipeline/step.ts";
 import type { Thresholds } from "../pipeline/thresholds.ts";
 import type { GroundTruthCase, Scenario } from "../scenario/scenario_schema.ts";
-import type { Store } from "../store/store.ts";
+import type { DispatchOutcome, Store } from "../store/store.ts";
 import { atomicWriteJson } from "../util/atomic_write.ts";
 import { type Clock, formatTimestamp } from "../util/clock.ts";
 
@@ -77,6 +77,14 @@ export interface CalibrationRun {
   readonly caseFiles: boolean;
   /** Step counts, updated as steps are accepted. */
   readonly steps: StepCounts;
+  /** Transport name for the dispatch log (`in-process`, `file`, …). */
+  readonly transport: string;
+}
+
+/** When a step was offered to the adapter and when its answer came back. */
+export interface DispatchTiming {
+  readonly offeredAt: Date;
+  readonly settledAt: Date;
 }
 
 /** Options of {@linkcode prepareRun}. */
@@ -206,6 +214,7 @@ export function preparedRun(
     signal: options.signal,
     caseFiles: options.caseFiles ?? true,
     steps,
+    transport: options.describe?.dispatch ?? "in-process",
   };
 }
 
@@ -263,29 +272,90 @@ export async function syncLinks(
   }
 }
 
-/** Records that `record` failed at its current step and persists it. */
+/** Writes the dispatch-log entry of `record`'s current step. */
+async function logDispatch(
+  run: Omit<CalibrationRun, "adapter">,
+  record: CaseRecord,
+  timing: DispatchTiming,
+  outcome: DispatchOutcome,
+  detail = "",
+): Promise<void> {
+  const step = record.state.current_step;
+  await run.store.logDispatch({
+    caseId: record.storeCaseId,
+    step,
+    attempt: record.artifacts.filter((a) => a.step === step).length,
+    transport: run.transport,
+    // Milliseconds matter here: a step answered in-process takes less than
+    // a second.
+    offeredAt: timing.offeredAt.toISOString(),
+    settledAt: timing.settledAt.toISOString(),
+    outcome,
+    detail,
+  });
+}
+
+/** Options of {@linkcode failCase}. */
+export interface FailCaseOptions {
+  /** The dispatch that failed, logged in the same unit as the case's state. */
+  readonly dispatch?: DispatchTiming;
+  /** Its outcome. @default {"failed"} */
+  readonly outcome?: "rejected" | "failed";
+}
+
+/**
+ * Records that `record` failed at its current step and persists it, with
+ * the dispatch that failed it (when one did) in the same unit of work.
+ */
 export async function failCase(
   run: CalibrationRun,
   record: CaseRecord,
   error: unknown,
+  options: FailCaseOptions = {},
 ): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   const state = withError(
     record.state,
     `${record.state.current_step}: ${message}`,
   );
-  await run.store.transaction(() =>
-    run.store.saveCaseState(record.storeCaseId, state)
-  );
+  await run.store.transaction(async () => {
+    if (options.dispatch !== undefined) {
+      await logDispatch(
+        run,
+        record,
+        options.dispatch,
+        options.outcome ?? "failed",
+        message,
+      );
+    }
+    await run.store.saveCaseState(record.storeCaseId, state);
+  });
   record.state = state;
   if (run.caseFiles) await writeCaseState(record.dir, record.state);
 }
 
 /**
+ * Logs a dispatch of `record` that failed because the environment did (the
+ * case keeps its step and is offered again on `--resume`).
+ */
+export async function logFailedDispatch(
+  run: CalibrationRun,
+  record: CaseRecord,
+  timing: DispatchTiming,
+  error: unknown,
+): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  await run.store.transaction(() =>
+    logDispatch(run, record, timing, "failed", message)
+  );
+}
+
+/**
  * Applies `answer` to the current step of `record`. Validation, routing, the
- * store effects, the accepted artifact (raw and normalised) and the new case
- * state commit as one unit of work; then, for agents, the normalised artifact
- * and `state.json` are written into the case directory.
+ * store effects, the accepted artifact (raw and normalised), the dispatch-log
+ * entry and the new case state commit as one unit of work; then, for agents,
+ * the normalised artifact and `state.json` are written into the case
+ * directory.
  *
  * @throws {ArtifactError} when the answer is invalid (the case is unchanged).
  * @throws {StoreIoError} when the store cannot persist the step.
@@ -294,12 +364,19 @@ export async function applyAnswer(
   run: CalibrationRun,
   record: CaseRecord,
   answer: StepAnswer,
+  timing: DispatchTiming,
 ): Promise<void> {
   const step = record.state.current_step;
   if (!isPipelineStep(step)) return;
   const attempt = record.artifacts.filter((a) => a.step === step).length;
   const { outcome, state } = await run.store.transaction(async () => {
     const outcome = await executeStep(run, record.state, answer);
+    await logDispatch(
+      run,
+      record,
+      timing,
+      answer.recovered ? "recovered" : "answered",
+    );
     const current = await run.store.getCase(record.storeCaseId);
     const state = current ? withLinks(outcome.state, current) : outcome.state;
     await run.store.addArtifact({

@@ -15,8 +15,10 @@ import {
   applyAnswer,
   type CalibrationRun,
   type CaseRecord,
+  type DispatchTiming,
   failCase,
   isFinished,
+  logFailedDispatch,
   MAX_STEPS_PER_CASE,
 } from "./calibration_run.ts";
 import { isEnvironmentFailure } from "./environment_failure.ts";
@@ -77,6 +79,24 @@ async function settle<T>(
 }
 
 /**
+ * Logs a dispatch the environment failed; the run stops with `error` either
+ * way, so a store that cannot log it is not reported over it.
+ */
+async function logStopped(
+  run: CalibrationRun,
+  record: CaseRecord,
+  timing: DispatchTiming,
+  error: unknown,
+): Promise<void> {
+  try {
+    await logFailedDispatch(run, record, timing, error);
+  } catch {
+    // The store failed too; the environment failure that stops the run is
+    // what the user is told about.
+  }
+}
+
+/**
  * Runs the current step of each of `records`. Finished cases are skipped; a
  * case past the step limit, or whose answer fails, is marked failed; an abort
  * propagates.
@@ -105,32 +125,45 @@ export async function runWave(
   run.signal?.throwIfAborted();
   const requests = active.map((record) => requestFor(run, record));
   const adapter = run.adapter;
-  const results: PromiseSettledResult<StepAnswer>[] = adapter.answerBatch
-    ? await adapter.answerBatch(requests, {
+  const offeredAt = run.clock.now();
+  // When each answer came back; a batch's answers come back together.
+  const settledAt: Date[] = [];
+  let results: PromiseSettledResult<StepAnswer>[];
+  if (adapter.answerBatch) {
+    results = await adapter.answerBatch(requests, {
       phase: options.phase,
       briefing: () => options.briefing(active),
-    })
-    : requests.length === 1
-    ? [await settle(adapter.answer(requests[0]))]
-    : await pMap(requests, (request) => settle(adapter.answer(request)), {
-      concurrency: options.concurrency ?? 1,
     });
+    settledAt.push(...requests.map(() => run.clock.now()));
+  } else if (requests.length === 1) {
+    results = [await settle(adapter.answer(requests[0]))];
+    settledAt.push(run.clock.now());
+  } else {
+    results = await pMap(requests, async (request, i) => {
+      const result = await settle(adapter.answer(request));
+      settledAt[i] = run.clock.now();
+      return result;
+    }, { concurrency: options.concurrency ?? 1 });
+  }
   if (run.signal?.aborted) throw run.signal.reason;
   let stop: unknown;
   for (const [i, record] of active.entries()) {
     const result = results[i];
+    const timing = { offeredAt, settledAt: settledAt[i] };
     try {
       if (result.status === "rejected") throw result.reason;
-      await applyAnswer(run, record, result.value);
+      await applyAnswer(run, record, result.value, timing);
     } catch (error) {
       // The environment failed (disk, directories, store): the case is not
       // to blame. Accept the wave's other answers, then stop the run.
       if (isEnvironmentFailure(error)) {
         stop ??= error;
         if (error instanceof StoreIoError) break;
+        await logStopped(run, record, timing, error);
         continue;
       }
-      if (isRejectedAnswer(error)) {
+      const rejected = isRejectedAnswer(error);
+      if (rejected) {
         record.answers.push({
           step: requests[i].step,
           repairs: [],
@@ -138,7 +171,10 @@ export async function runWave(
           rejected: (error as Error).message,
         });
       }
-      await failCase(run, record, error);
+      await failCase(run, record, error, {
+        dispatch: timing,
+        outcome: rejected ? "rejected" : "failed",
+      });
     }
   }
   if (stop !== undefined) throw stop;

@@ -919,7 +919,7 @@ export class MemoryStore implements Store {
     return settle(() => sortedById(this.#artifacts.values(), copyRecord));
   }
 
-  /** Appends to the dispatch log, at now. */
+  /** Appends to the dispatch log. */
   logDispatch(input: NewDispatchRecord): Promise<DispatchRecord> {
     return settle(() => {
       const record: DispatchRecord = {
@@ -927,9 +927,11 @@ export class MemoryStore implements Store {
         caseId: input.caseId,
         step: input.step,
         attempt: input.attempt,
-        event: input.event,
+        transport: input.transport,
+        offeredAt: input.offeredAt,
+        settledAt: input.settledAt,
+        outcome: input.outcome,
         detail: input.detail,
-        at: this.#timestamp(),
       };
       this.#tables.put("dispatches", record.id, record);
       return copyRecord(record);

@@ -222,24 +222,47 @@ export interface ArtifactRecord {
 /** Fields of a new artifact record. */
 export type NewArtifactRecord = Omit<ArtifactRecord, "id" | "acceptedAt">;
 
-/** What happened to a dispatch. */
-export type DispatchEvent = "asked" | "answered" | "failed" | "recovered";
+/**
+ * How a dispatch ended: its answer accepted (`answered`), an answer found on
+ * disk accepted without asking (`recovered`, `--resume`), its answer refused
+ * (`rejected`), or no usable answer (`failed`: timeout, responder error, …).
+ */
+export type DispatchOutcome = "answered" | "recovered" | "rejected" | "failed";
 
-/** One entry of the dispatch log. */
+/** A note on how an answer was received (a repair or a flag). */
+export interface AnswerNote {
+  /** Which repair or flag, e.g. `enum`, `unknown-id`. */
+  readonly kind: string;
+  /** What it was about. */
+  readonly detail: string;
+}
+
+/**
+ * One entry of the dispatch log: a step offered to the run's adapter and how
+ * it ended. Written in the unit of work that accepts the step's artifact (or
+ * fails the case), so the log never holds a step the store does not, nor
+ * misses one it does.
+ */
 export interface DispatchRecord {
   readonly id: number;
   /** Store case id. */
   readonly caseId: number;
   readonly step: string;
+  /** Execution of the step in the case, from 0. */
   readonly attempt: number;
-  readonly event: DispatchEvent;
-  /** Error text of a failed dispatch, else empty. */
+  /** Transport that carried it: `in-process`, `stdin`, `file`, `batch-file`, … */
+  readonly transport: string;
+  /** When the step was offered (ISO timestamp). */
+  readonly offeredAt: string;
+  /** When its answer came back or it failed (ISO timestamp). */
+  readonly settledAt: string;
+  readonly outcome: DispatchOutcome;
+  /** Why it was rejected or failed, else empty. */
   readonly detail: string;
-  readonly at: string;
 }
 
 /** Fields of a new dispatch-log entry. */
-export type NewDispatchRecord = Omit<DispatchRecord, "id" | "at">;
+export type NewDispatchRecord = Omit<DispatchRecord, "id">;
 
 /** A case's pipeline state as the runner saved it (JSON). */
 export interface CaseStateRecord {
@@ -304,7 +327,7 @@ export interface Store {
   addArtifact(input: NewArtifactRecord): Promise<ArtifactRecord>;
   /** Every accepted artifact, sorted by id (acceptance order). */
   listArtifacts(): Promise<ArtifactRecord[]>;
-  /** Appends to the dispatch log, at now. */
+  /** Appends to the dispatch log. */
   logDispatch(input: NewDispatchRecord): Promise<DispatchRecord>;
   /** The dispatch log, sorted by id. */
   listDispatches(): Promise<DispatchRecord[]>;

@@ -167,15 +167,20 @@ for (const [name, factory] of Object.entries(FACTORIES)) {
         caseId: 1,
         step: "F0_RECALL",
         attempt: 0,
-        event: "asked",
+        transport: "file",
+        offeredAt: "2026-01-01T00:00:00.000Z",
+        settledAt: "2026-01-01T00:00:01.000Z",
+        outcome: "answered",
         detail: "",
       });
       await subject.store.flush();
       const store = await subject.reopen();
       assert.deepEqual(await store.getSetting("settings"), { parallel: 4 });
       assert.deepEqual(
-        (await store.listDispatches()).map((d) => [d.id, d.event]),
-        [[1, "asked"]],
+        (await store.listDispatches()).map((
+          d,
+        ) => [d.id, d.outcome, d.transport]),
+        [[1, "answered", "file"]],
       );
       await store.close();
     });
