@@ -88,11 +88,13 @@ export async function runCalibrateCommand(
   flags: CalibrateFlags,
   context: CalibrateCommandContext,
 ): Promise<ExitCodeValue> {
-  validateCalibrateFlags(flags);
-  if (flags.resume) {
+  if (flags.resume && flags.clean !== true) {
+    // The stored settings complete the flags before they are checked: with
+    // --resume, --responder=auto is checked against the stored --dispatch,
+    // not the default one.
     applyStoredFlags(flags, context.explicit ?? new Set(), flags.runDir);
-    validateCalibrateFlags(flags);
   }
+  validateCalibrateFlags(flags);
   const { terminal } = context;
   const transport = transportOf(flags);
   if (transport === "stdin" && !terminal.interactive) {

@@ -218,3 +218,47 @@ Deno.test("a lock left by a calibrate that is gone is taken over with a notice",
     );
   });
 });
+
+Deno.test("--resume --responder=auto without --dispatch checks the stored transport", async () => {
+  await withTempDir(async (dir) => {
+    const fileRun = join(dir, "file");
+    const fileArgs = [`--run-dir=${fileRun}`, "--dispatch=file"];
+    assert.equal(
+      (await calibrate(fileArgs, faultyStore("disk full", 6))).code,
+      1,
+    );
+    const resumed = report(
+      await calibrate([
+        `--run-dir=${fileRun}`,
+        "--resume",
+        "--responder=auto",
+        "--json",
+      ]),
+    );
+    assert.equal(resumed.dispatch, "file");
+    assert.ok(resumed.steps!.restored > 0, JSON.stringify(resumed.steps));
+    assert.equal(
+      resumed.steps!.restored + resumed.steps!.answered,
+      PTP_MOCK_STEPS,
+    );
+
+    // A run stored without a file transport still refuses the responder.
+    // (The in-process path groups its steps: write 2 is the first group.)
+    const inProcess = join(dir, "in-process");
+    assert.equal(
+      (await calibrate([`--run-dir=${inProcess}`], faultyStore("disk full", 2)))
+        .code,
+      1,
+    );
+    const refused = await calibrate([
+      `--run-dir=${inProcess}`,
+      "--resume",
+      "--responder=auto",
+    ]);
+    assert.equal(refused.code, 2);
+    assert.match(
+      refused.err,
+      /Cannot use --responder='auto': a responder needs --dispatch=file or --dispatch=batch-file/,
+    );
+  });
+});
