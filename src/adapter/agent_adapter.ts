@@ -24,6 +24,7 @@ import { stepFiles } from "../pipeline/step.ts";
 import type { RepoConfig } from "../scenario/scenario_schema.ts";
 import type { Store } from "../store/store.ts";
 import { isBatchDispatcher } from "../transport/batch_dispatcher.ts";
+import type { RecoveredAnswer } from "../transport/recover_answers.ts";
 import type { DispatchContext, Dispatcher } from "../transport/dispatcher.ts";
 import { atomicWriteTextFile } from "../util/atomic_write.ts";
 
@@ -83,7 +84,7 @@ export interface AgentAdapterOptions {
    * a request whose artifact is here is answered from it without a
    * dispatch, once.
    */
-  readonly recovered?: Map<string, unknown>;
+  readonly recovered?: Map<string, RecoveredAnswer>;
 }
 
 /** Creates the agent adapter. */
@@ -163,14 +164,10 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
   }
 
   /** Takes the recovered answer of `context`, when there is one. */
-  function recovered(context: DispatchContext): { data: unknown } | undefined {
-    const answers = options.recovered;
-    if (answers === undefined || !answers.has(context.artifactPath)) {
-      return undefined;
-    }
-    const data = answers.get(context.artifactPath);
-    answers.delete(context.artifactPath);
-    return { data };
+  function recovered(context: DispatchContext): RecoveredAnswer | undefined {
+    const found = options.recovered?.get(context.artifactPath);
+    if (found !== undefined) options.recovered!.delete(context.artifactPath);
+    return found;
   }
 
   const adapter: ModelAdapter = {
@@ -178,7 +175,14 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
     async answer(request: StepRequest): Promise<StepAnswer> {
       const { context, source, repairs } = await prepare(request);
       const found = recovered(context);
-      if (found) return { data: found.data, source, recovered: true };
+      if (found) {
+        return {
+          data: found.data,
+          source,
+          repairs: found.repairs,
+          recovered: true,
+        };
+      }
       return { data: await dispatcher.dispatch(context), source, repairs };
     },
   };
@@ -208,6 +212,7 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
             value: {
               data: answer.data,
               source: p.value.source,
+              repairs: answer.repairs,
               recovered: true,
             },
           };

@@ -31,6 +31,7 @@ import {
   dispatchGate,
   GatedDispatcher,
 } from "../transport/gated_dispatcher.ts";
+import type { RecoveredAnswer } from "../transport/recover_answers.ts";
 import { StdinDispatcher } from "../transport/stdin_dispatcher.ts";
 import { TokenTrackingDispatcher } from "../transport/token_tracking_dispatcher.ts";
 
@@ -43,7 +44,7 @@ export interface TransportSettings {
   /** Loaded prompt templates (undefined for the in-process stub). */
   readonly templates?: PromptTemplates;
   /** Answers found on disk by `--resume`, by artifact path. */
-  readonly recovered?: Map<string, unknown>;
+  readonly recovered?: Map<string, RecoveredAnswer>;
 }
 
 /**

@@ -34,7 +34,10 @@ import {
 } from "../runner/prepare_run_directory.ts";
 import { REPORT_FILE } from "../runner/run_layout.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
-import { recoverAnswers } from "../transport/recover_answers.ts";
+import {
+  recoverAnswers,
+  type RecoveredAnswer,
+} from "../transport/recover_answers.ts";
 import { checkWritable } from "../util/check_writable.ts";
 import { applyStoredFlags, storedFlags } from "./stored_flags.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
@@ -147,7 +150,7 @@ async function runInDirectory(
       }`,
     );
   }
-  let recovered: Map<string, unknown> | undefined;
+  let recovered: Map<string, RecoveredAnswer> | undefined;
   if (flags.resume && (transport === "file" || transport === "batch-file")) {
     // Answers written after the last calibrate stopped are accepted as they
     // are; their signals are closed so no responder answers them twice.

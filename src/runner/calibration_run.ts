@@ -278,7 +278,10 @@ async function logDispatch(
   record: CaseRecord,
   timing: DispatchTiming,
   outcome: DispatchOutcome,
-  detail = "",
+  answer: Pick<AnswerEntry, "repairs" | "flags"> & { detail?: string } = {
+    repairs: [],
+    flags: [],
+  },
 ): Promise<void> {
   const step = record.state.current_step;
   await run.store.logDispatch({
@@ -291,7 +294,9 @@ async function logDispatch(
     offeredAt: timing.offeredAt.toISOString(),
     settledAt: timing.settledAt.toISOString(),
     outcome,
-    detail,
+    detail: answer.detail ?? "",
+    repairs: answer.repairs,
+    flags: answer.flags,
   });
 }
 
@@ -325,7 +330,7 @@ export async function failCase(
         record,
         options.dispatch,
         options.outcome ?? "failed",
-        message,
+        { repairs: [], flags: [], detail: message },
       );
     }
     await run.store.saveCaseState(record.storeCaseId, state);
@@ -346,7 +351,11 @@ export async function logFailedDispatch(
 ): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   await run.store.transaction(() =>
-    logDispatch(run, record, timing, "failed", message)
+    logDispatch(run, record, timing, "failed", {
+      repairs: [],
+      flags: [],
+      detail: message,
+    })
   );
 }
 
@@ -369,13 +378,21 @@ export async function applyAnswer(
   const step = record.state.current_step;
   if (!isPipelineStep(step)) return;
   const attempt = record.artifacts.filter((a) => a.step === step).length;
-  const { outcome, state } = await run.store.transaction(async () => {
+  const { outcome, state, entry } = await run.store.transaction(async () => {
     const outcome = await executeStep(run, record.state, answer);
+    // How the answer was received is part of the step: a resumed run's
+    // report counts the same repairs and flags as an uninterrupted one.
+    const entry: AnswerEntry = {
+      step,
+      repairs: answer.repairs ?? [],
+      flags: await flagAnswer(outcome.artifact, flagContextOf(run)),
+    };
     await logDispatch(
       run,
       record,
       timing,
       answer.recovered ? "recovered" : "answered",
+      entry,
     );
     const current = await run.store.getCase(record.storeCaseId);
     const state = current ? withLinks(outcome.state, current) : outcome.state;
@@ -387,15 +404,11 @@ export async function applyAnswer(
       normalised: outcome.artifact.data,
     });
     await run.store.saveCaseState(record.storeCaseId, state);
-    return { outcome, state };
+    return { outcome, state, entry };
   });
   run.steps.answered += 1;
   record.artifacts.push(outcome.artifact);
-  record.answers.push({
-    step,
-    repairs: answer.repairs ?? [],
-    flags: await flagAnswer(outcome.artifact, flagContextOf(run)),
-  });
+  record.answers.push(entry);
   record.state = state;
   if (run.caseFiles) {
     await atomicWriteJson(

@@ -18,6 +18,8 @@ import { RunDirectoryError } from "./run_directory_error.ts";
 import type { StepArtifact } from "../pipeline/artifact_schemas.ts";
 import { type CaseState, writeCaseState } from "../pipeline/case_state.ts";
 import { isPipelineStep, stepFiles } from "../pipeline/step.ts";
+import type { AnswerEntry } from "../report/answer_log.ts";
+import type { DispatchRecord } from "../store/store.ts";
 import { atomicWriteJson } from "../util/atomic_write.ts";
 
 function isCaseMap(value: unknown): value is [string, number][] {
@@ -26,6 +28,30 @@ function isCaseMap(value: unknown): value is [string, number][] {
       Array.isArray(entry) && typeof entry[0] === "string" &&
       typeof entry[1] === "number"
     );
+}
+
+/**
+ * How each case's answers were received, from the dispatch log: accepted
+ * answers with their repairs and flags, rejected ones with the reason.
+ */
+function answersByCase(
+  dispatches: readonly DispatchRecord[],
+): Map<number, AnswerEntry[]> {
+  const byCase = new Map<number, AnswerEntry[]>();
+  for (const d of dispatches) {
+    if (!isPipelineStep(d.step) || d.outcome === "failed") continue;
+    const entry: AnswerEntry = d.outcome === "rejected"
+      ? { step: d.step, repairs: [], flags: [], rejected: d.detail }
+      : {
+        step: d.step,
+        repairs: d.repairs as AnswerEntry["repairs"],
+        flags: d.flags as AnswerEntry["flags"],
+      };
+    const list = byCase.get(d.caseId) ?? [];
+    list.push(entry);
+    byCase.set(d.caseId, list);
+  }
+  return byCase;
 }
 
 /**
@@ -64,6 +90,7 @@ export async function restoreRun(
       record.normalised,
     ]);
   }
+  const answers = answersByCase(await store.listDispatches());
   const records: CaseRecord[] = [];
   for (const gt of scenario.cases) {
     const storeCaseId = storeIds.get(gt.id);
@@ -81,7 +108,7 @@ export async function restoreRun(
       dir: layout.caseDir(state.suite_id, storeCaseId),
       state,
       artifacts: artifacts.get(storeCaseId) ?? [],
-      answers: [],
+      answers: answers.get(storeCaseId) ?? [],
     });
   }
   if (records.length !== storeIds.size) {

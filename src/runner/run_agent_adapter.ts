@@ -10,6 +10,7 @@ import { createAgentAdapter } from "../adapter/agent_adapter.ts";
 import type { PromptTemplates } from "../adapter/prompt/render_prompt.ts";
 import { loopCountsOf } from "../pipeline/case_state.ts";
 import type { Dispatcher } from "../transport/dispatcher.ts";
+import type { RecoveredAnswer } from "../transport/recover_answers.ts";
 
 /** Options of {@linkcode createRunAgentAdapter}. */
 export interface RunAgentAdapterOptions {
@@ -33,7 +34,7 @@ export interface RunAgentAdapterOptions {
    * Answers already on disk, by artifact path (`--resume` after a crash);
    * each is used once instead of dispatching.
    */
-  readonly recovered?: Map<string, unknown>;
+  readonly recovered?: Map<string, RecoveredAnswer>;
 }
 
 /** Creates the agent adapter of `run`. */

@@ -932,6 +932,8 @@ export class MemoryStore implements Store {
         settledAt: input.settledAt,
         outcome: input.outcome,
         detail: input.detail,
+        repairs: input.repairs,
+        flags: input.flags,
       };
       this.#tables.put("dispatches", record.id, record);
       return copyRecord(record);

@@ -259,6 +259,10 @@ export interface DispatchRecord {
   readonly outcome: DispatchOutcome;
   /** Why it was rejected or failed, else empty. */
   readonly detail: string;
+  /** Repairs applied to the agent's text before validation (accepted answers). */
+  readonly repairs: readonly AnswerNote[];
+  /** Unknown values kept as the agent's answer (accepted answers). */
+  readonly flags: readonly AnswerNote[];
 }
 
 /** Fields of a new dispatch-log entry. */

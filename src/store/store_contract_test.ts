@@ -172,6 +172,8 @@ for (const [name, factory] of Object.entries(FACTORIES)) {
         settledAt: "2026-01-01T00:00:01.000Z",
         outcome: "answered",
         detail: "",
+        repairs: [{ kind: "bom", detail: "byte order mark removed" }],
+        flags: [],
       });
       await subject.store.flush();
       const store = await subject.reopen();

@@ -8,19 +8,25 @@
  */
 import { findSignalFiles } from "./find_signal_files.ts";
 import { readSignal } from "./signal.ts";
-import { readAnswer } from "../pipeline/read_answer.ts";
+import { type AnswerRepair, readAnswer } from "../pipeline/read_answer.ts";
 import { isPipelineStep } from "../pipeline/step.ts";
 
+/** An answer found on disk: its payload and the repairs reading it took. */
+export interface RecoveredAnswer {
+  readonly data: unknown;
+  readonly repairs: readonly AnswerRepair[];
+}
+
 /**
- * Returns, per artifact path, the payload of every open signal under
+ * Returns, per artifact path, the payload (and repairs) of every open signal under
  * `runDir` whose artifact is present with the signal's `dispatch_id`.
  * Artifacts that are missing, stale or not valid wrappers are left out (the
  * step is offered again).
  */
 export async function recoverAnswers(
   runDir: string,
-): Promise<Map<string, unknown>> {
-  const answers = new Map<string, unknown>();
+): Promise<Map<string, RecoveredAnswer>> {
+  const answers = new Map<string, RecoveredAnswer>();
   for await (const path of findSignalFiles(runDir)) {
     const signal = await readSignal(path);
     if (signal?.status !== "waiting" && signal?.status !== "processing") {
@@ -40,7 +46,10 @@ export async function recoverAnswers(
       ...(isPipelineStep(signal.step) ? { step: signal.step } : {}),
     });
     if (parsed.ok && parsed.dispatchId === signal.dispatch_id) {
-      answers.set(signal.artifact_path, parsed.data);
+      answers.set(signal.artifact_path, {
+        data: parsed.data,
+        repairs: parsed.repairs,
+      });
     }
   }
   return answers;
