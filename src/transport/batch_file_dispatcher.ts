@@ -97,8 +97,10 @@ export interface BatchFileDispatcherOptions {
  *   first is `pending`, written before any signal (`path`: the manifest).
  * - `batch-archived`: the final manifest and the briefing were copied to the
  *   archive (`path`: the archive folder).
- * - `batch-write-error`: the manifest or the archive could not be written;
- *   the slots carry on (`path`: the file or folder).
+ * - `batch-write-error`: the manifest or the archive could not be written
+ *   (`path`: the file or folder). A manifest that cannot be written fails
+ *   the batch's waiting slots at once (agents read it, so no answer may
+ *   come); an archive that cannot be written is only reported.
  */
 export type BatchEvent =
   | {
@@ -136,6 +138,11 @@ interface Slot {
 interface Batch {
   readonly id: number;
   readonly writer: ManifestWriter;
+  /**
+   * Aborted, with the `io` error every waiting slot fails with, once the
+   * live manifest cannot be written.
+   */
+  readonly stop: AbortController;
 }
 
 interface Route {
@@ -426,6 +433,7 @@ export class BatchFileDispatcher implements BatchDispatcher {
         }),
       };
       let lastStatus: BatchStatus | undefined;
+      const stop = new AbortController();
       const writer = new ManifestWriter(manifestPath, manifest, {
         clock,
         onWrite: ({ status }) => {
@@ -438,16 +446,28 @@ export class BatchFileDispatcher implements BatchDispatcher {
             status,
           });
         },
-        onError: (error) =>
+        onError: (error) => {
           this.#emit({
             kind: "batch-write-error",
             batchId: id,
             path: manifestPath,
             error,
-          }),
+          });
+          // Agents find their work in the manifest: without it no answer
+          // may come, so the batch stops now rather than at the timeout.
+          stop.abort(
+            new DispatchError(
+              "io",
+              `Cannot write batch manifest '${manifestPath}' of batch ${id}: ${
+                messageOf(error)
+              }`,
+              { cause: error },
+            ),
+          );
+        },
       });
       await writer.write();
-      return { id, writer };
+      return { id, writer, stop };
     } catch (error) {
       return new DispatchError(
         "io",
@@ -471,12 +491,16 @@ export class BatchFileDispatcher implements BatchDispatcher {
       });
       return value;
     } catch (error) {
+      // A slot the manifest failure aborted fails with that failure.
+      const failure = batch.stop.signal.aborted
+        ? batch.stop.signal.reason
+        : error;
       this.#update(batch, (manifest) => {
         const signal = manifest.signals[slot.index];
         signal.status = "error";
-        signal.error = messageOf(error);
+        signal.error = messageOf(failure);
       });
-      throw error;
+      throw failure;
     }
   }
 
@@ -489,9 +513,14 @@ export class BatchFileDispatcher implements BatchDispatcher {
     const route: Route = { batch, slot };
     const dir = signalDirOf(context);
     this.#byDir.set(dir, route);
+    const signals = [batch.stop.signal];
+    if (context.signal) signals.push(context.signal);
     let pending;
     try {
-      pending = await this.#file.post(context);
+      pending = await this.#file.post({
+        ...context,
+        signal: AbortSignal.any(signals),
+      });
     } finally {
       this.#byDir.delete(dir);
     }

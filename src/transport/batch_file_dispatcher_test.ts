@@ -325,6 +325,38 @@ Deno.test("when the manifest cannot be written every slot fails and no signal is
   });
 });
 
+Deno.test("a live manifest that cannot be written fails the waiting slots at once", async () => {
+  await withRoot(async (root) => {
+    const manifestPath = join(root, "suite", MANIFEST_FILE);
+    const { dispatcher, log } = withAgent(root, () => "ignore", {
+      onEvent: (event) => {
+        // Once the last signal is out, the manifest's place is taken by a
+        // directory: every later write of it fails (no agent answers).
+        if (
+          event.kind === "signal" && event.status === "waiting" &&
+          event.caseId === "C2"
+        ) {
+          Deno.removeSync(manifestPath);
+          Deno.mkdirSync(manifestPath);
+        }
+      },
+    });
+    const results = await dispatcher.dispatchBatch(
+      contextsFor(root, "C1", "C2"),
+      { phase: "triage", briefing: BRIEFING },
+    );
+    for (const result of results) {
+      const error = rejectionOf(result);
+      assert.equal(error.reason, "io", error.message);
+      assert.match(
+        error.message,
+        /^Cannot write batch manifest '.*batch-manifest\.json' of batch 1: /,
+      );
+    }
+    assert.ok(log.of("batch-write-error").length > 0);
+  });
+});
+
 Deno.test("a slot whose post fails is an error slot; the others go on", async () => {
   await withRoot(async (root) => {
     const { dispatcher, tasks } = withAgent(root);
