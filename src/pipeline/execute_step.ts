@@ -12,6 +12,7 @@ import {
 } from "./case_state.ts";
 import { countLoops, evaluateRules, type RouteDecision } from "./heuristics.ts";
 import { isPipelineStep } from "./step.ts";
+import { trustedArtifactOf } from "./trusted_artifact.ts";
 import { applyStoreEffects } from "./store_effects.ts";
 import type { Thresholds } from "./thresholds.ts";
 import type { StepAnswer } from "../adapter/model_adapter.ts";
@@ -56,7 +57,8 @@ export async function executeStep(
       `Cannot execute step '${step}' of case ${state.case_id}: expected a pipeline step F0_RECALL…F6_REPORT`,
     );
   }
-  const data = parseArtifact(step, answer.data, answer.source);
+  const data = trustedArtifactOf(step, answer.data) ??
+    parseArtifact(step, answer.data, answer.source);
   const artifact = { step, data } as StepArtifact;
   const loops = loopCountsOf(state);
   const decision = evaluateRules(step, artifact, loops, env.thresholds);
