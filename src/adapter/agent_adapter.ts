@@ -27,6 +27,7 @@ import { isBatchDispatcher } from "../transport/batch_dispatcher.ts";
 import type { RecoveredAnswer } from "../transport/recover_answers.ts";
 import type { DispatchContext, Dispatcher } from "../transport/dispatcher.ts";
 import { atomicWriteTextFile } from "../util/atomic_write.ts";
+import { confinedWriteTextFile } from "../util/confined_write.ts";
 
 /** What the adapter may know about a case besides the store. */
 export interface CaseView {
@@ -85,6 +86,14 @@ export interface AgentAdapterOptions {
    * dispatch, once.
    */
   readonly recovered?: Map<string, RecoveredAnswer>;
+  /**
+   * The run directory every prompt must stay in, symlinks followed: a case
+   * directory leading outside fails the request with a
+   * `PathConfinementError` and nothing is written.
+   *
+   * @default {undefined} (not checked)
+   */
+  readonly confineTo?: string;
 }
 
 /** Creates the agent adapter. */
@@ -141,7 +150,11 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
       thresholds: options.thresholds,
     });
     const prompt = renderPrompt(options.templates, request.step, promptView);
-    await atomicWriteTextFile(promptPath, prompt);
+    if (options.confineTo === undefined) {
+      await atomicWriteTextFile(promptPath, prompt);
+    } else {
+      await confinedWriteTextFile(options.confineTo, promptPath, prompt);
+    }
     const source = { name: artifactPath, fieldPrefix };
     const repairs: AnswerRepair[] = [];
     return {

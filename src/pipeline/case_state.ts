@@ -13,6 +13,7 @@ import type { LoopCounts, RouteDecision } from "./heuristics.ts";
 import { isPipelineStep, type Step, STEP_INFO } from "./step.ts";
 import type { ShortStepName } from "../scenario/scenario_schema.ts";
 import { atomicWriteJson } from "../util/atomic_write.ts";
+import { confinedWriteJson } from "../util/confined_write.ts";
 
 /** Status of a case's pipeline. */
 export type CaseStatusValue = "running" | "paused" | "done" | "error";
@@ -152,10 +153,29 @@ export function stepCount(state: CaseState): number {
   return count;
 }
 
-/** Writes `state` to `{caseDir}/state.json` atomically. */
+/** Options of {@linkcode writeCaseState}. */
+export interface WriteCaseStateOptions {
+  /**
+   * The run directory `state.json` must stay in, symlinks followed.
+   *
+   * @default {undefined} (not checked)
+   */
+  readonly confineTo?: string;
+}
+
+/**
+ * Writes `state` to `{caseDir}/state.json` atomically.
+ *
+ * @throws {PathConfinementError} when `options.confineTo` is given and the
+ * file would land outside it (nothing written).
+ */
 export function writeCaseState(
   caseDir: string,
   state: CaseState,
+  options: WriteCaseStateOptions = {},
 ): Promise<void> {
-  return atomicWriteJson(join(caseDir, STATE_FILE), state);
+  const path = join(caseDir, STATE_FILE);
+  return options.confineTo === undefined
+    ? atomicWriteJson(path, state)
+    : confinedWriteJson(options.confineTo, path, state);
 }

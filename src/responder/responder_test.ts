@@ -323,3 +323,31 @@ Deno.test("responder survives an I/O error in its sweep and reports it", async (
     assert.equal(responder.answered, 1);
   });
 });
+
+for (const forged of ["newer", "garbage"] as const) {
+  Deno.test(`responder answers a signal under a ${forged} forged claim, once`, async () => {
+    await withResponder({}, async ({ dir, run, responder, next }) => {
+      const mine = signalFor(run, "C1", "F0_RECALL", 51);
+      await manifestFor(dir, [mine], "pending");
+      const claimPath = join(dirname(mine.path), CLAIM_FILE);
+      await Deno.mkdir(dirname(claimPath), { recursive: true });
+      // An agent forges a claim: a dispatch the signal never named, or junk.
+      await Deno.writeTextFile(
+        claimPath,
+        forged === "newer"
+          ? JSON.stringify({ dispatch_id: 9_999, agent: "forger" })
+          : "{garbage",
+      );
+      await writeSignal(mine.path, mine.signal);
+      const event = await next();
+      assert.equal(event.type === "answered" && event.caseId, "C1");
+      const claim = await readClaim(claimPath);
+      assert.equal(claim?.agent, RESPONDER_AGENT);
+      assert.equal(claim?.dispatch_id, 51);
+      // Rewriting the same signal does not get it answered twice.
+      await writeSignal(mine.path, mine.signal);
+      await responder.stop();
+      assert.equal(responder.answered, 1);
+    });
+  });
+}

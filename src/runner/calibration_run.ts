@@ -5,7 +5,6 @@
  * @module
  */
 import { join } from "node:path";
-import { mkdir } from "node:fs/promises";
 import { scaffoldStore } from "./scaffold_store.ts";
 import { writeRunFile } from "./run_file.ts";
 import type { RunLayout } from "./run_layout.ts";
@@ -28,7 +27,8 @@ import { isPipelineStep, stepFiles } from "../pipeline/step.ts";
 import type { Thresholds } from "../pipeline/thresholds.ts";
 import type { GroundTruthCase, Scenario } from "../scenario/scenario_schema.ts";
 import type { DispatchOutcome, Store } from "../store/store.ts";
-import { atomicWriteJson } from "../util/atomic_write.ts";
+import { confinedMkdir, confinedWriteJson } from "../util/confined_write.ts";
+import { PathConfinementError } from "../util/confine_path.ts";
 import { type Clock, formatTimestamp } from "../util/clock.ts";
 
 /** Steps a case may take before it is stopped with an error. */
@@ -162,8 +162,7 @@ export async function prepareRun(
   await store.flush();
   if (caseFiles) {
     for (const record of records) {
-      await mkdir(record.dir, { recursive: true });
-      await writeCaseState(record.dir, record.state);
+      await writeCaseDirectory(store, layout.root, record);
     }
   }
   await writeRunFile(layout.runFile, {
@@ -178,6 +177,36 @@ export async function prepareRun(
     })),
   });
   return preparedRun(options, suiteId, records, { restored: 0, answered: 0 });
+}
+
+/**
+ * Creates `record`'s directory with its `state.json`. A directory leading
+ * outside the run (a symlink an agent left) fails that case in the store,
+ * nothing written there; the run goes on.
+ *
+ * @returns false when the case was failed.
+ */
+export async function writeCaseDirectory(
+  store: Store,
+  root: string,
+  record: CaseRecord,
+): Promise<boolean> {
+  try {
+    await confinedMkdir(root, record.dir);
+    await writeCaseState(record.dir, record.state, { confineTo: root });
+    return true;
+  } catch (error) {
+    if (!(error instanceof PathConfinementError)) throw error;
+    const state = withError(
+      record.state,
+      `${record.state.current_step}: ${error.message}`,
+    );
+    await store.transaction(() =>
+      store.saveCaseState(record.storeCaseId, state)
+    );
+    record.state = state;
+    return false;
+  }
 }
 
 /** Assembles a prepared run from its case records. */
@@ -268,7 +297,15 @@ export async function syncLinks(
       current.rcaId === record.state.rca_id
     ) continue;
     record.state = withLinks(record.state, current);
-    await writeCaseState(record.dir, record.state);
+    try {
+      await writeCaseState(record.dir, record.state, {
+        confineTo: run.layout.root,
+      });
+    } catch (error) {
+      // Another case's directory leads outside the run: that case fails at
+      // its own next write; the store holds its links either way.
+      if (!(error instanceof PathConfinementError)) throw error;
+    }
   }
 }
 
@@ -336,7 +373,16 @@ export async function failCase(
     await run.store.saveCaseState(record.storeCaseId, state);
   });
   record.state = state;
-  if (run.caseFiles) await writeCaseState(record.dir, record.state);
+  if (!run.caseFiles) return;
+  try {
+    await writeCaseState(record.dir, record.state, {
+      confineTo: run.layout.root,
+    });
+  } catch (error) {
+    // The case directory leads outside the run (often why the case failed):
+    // nothing is written there; the store holds the failed state.
+    if (!(error instanceof PathConfinementError)) throw error;
+  }
 }
 
 /**
@@ -411,11 +457,14 @@ export async function applyAnswer(
   record.answers.push(entry);
   record.state = state;
   if (run.caseFiles) {
-    await atomicWriteJson(
+    await confinedWriteJson(
+      run.layout.root,
       join(record.dir, stepFiles(step, attempt).artifact),
       outcome.artifact.data,
     );
-    await writeCaseState(record.dir, record.state);
+    await writeCaseState(record.dir, record.state, {
+      confineTo: run.layout.root,
+    });
     await syncLinks(run, outcome.touched);
   }
   for (const message of outcome.notes) {

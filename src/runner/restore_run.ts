@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type CaseRecord,
@@ -13,14 +12,15 @@ import {
   preparedRun,
   type PrepareRunOptions,
   syncLinks,
+  writeCaseDirectory,
 } from "./calibration_run.ts";
 import { RunDirectoryError } from "./run_directory_error.ts";
 import type { StepArtifact } from "../pipeline/artifact_schemas.ts";
-import { type CaseState, writeCaseState } from "../pipeline/case_state.ts";
+import type { CaseState } from "../pipeline/case_state.ts";
 import { isPipelineStep, stepFiles } from "../pipeline/step.ts";
 import type { AnswerEntry } from "../report/answer_log.ts";
 import type { DispatchRecord } from "../store/store.ts";
-import { atomicWriteJson } from "../util/atomic_write.ts";
+import { confinedWriteJson } from "../util/confined_write.ts";
 
 function isCaseMap(value: unknown): value is [string, number][] {
   return Array.isArray(value) &&
@@ -122,15 +122,18 @@ export async function restoreRun(
     answered: 0,
   });
   if (run.caseFiles) {
-    const dirs = new Map(records.map((r) => [r.storeCaseId, r.dir]));
+    const dirs = new Map<number, string>();
     for (const record of records) {
-      await mkdir(record.dir, { recursive: true });
-      await writeCaseState(record.dir, record.state);
+      if (await writeCaseDirectory(store, layout.root, record)) {
+        dirs.set(record.storeCaseId, record.dir);
+      }
     }
     for (const [caseId, step, attempt, data] of attempts) {
-      if (!isPipelineStep(step)) continue;
-      await atomicWriteJson(
-        join(dirs.get(caseId)!, stepFiles(step, attempt).artifact),
+      const dir = dirs.get(caseId);
+      if (!isPipelineStep(step) || dir === undefined) continue;
+      await confinedWriteJson(
+        layout.root,
+        join(dir, stepFiles(step, attempt).artifact),
         data,
       );
     }

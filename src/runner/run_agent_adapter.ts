@@ -64,5 +64,6 @@ export function createRunAgentAdapter(
     thresholds: run.thresholds,
     fieldPrefix: options.fieldPrefix,
     recovered: options.recovered,
+    confineTo: run.layout.root,
   });
 }

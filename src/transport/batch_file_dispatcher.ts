@@ -38,6 +38,7 @@ import {
 import { ManifestWriter } from "./manifest_writer.ts";
 import { SIGNAL_FILE } from "./signal.ts";
 import { atomicWriteTextFile } from "../util/atomic_write.ts";
+import { confinePath, PathConfinementError } from "../util/confine_path.ts";
 import {
   formatTimestamp,
   systemClock,
@@ -157,6 +158,8 @@ interface ResolvedOptions {
   readonly clock: TimerClock;
   readonly onEvent?: (event: BatchFileDispatchEvent) => void;
   readonly onFileEvent?: (event: FileDispatchEvent) => void;
+  /** The slots' confining directory, which the suite files stay in too. */
+  readonly confineTo?: string;
 }
 
 function describe(value: unknown): string {
@@ -206,6 +209,7 @@ function resolveOptions(options: BatchFileDispatcherOptions): ResolvedOptions {
     clock: options.clock ?? systemClock,
     onEvent,
     onFileEvent: options.file?.onEvent,
+    confineTo: options.file?.confineTo,
   };
 }
 
@@ -401,6 +405,12 @@ export class BatchFileDispatcher implements BatchDispatcher {
     const manifestPath = join(suiteDir, MANIFEST_FILE);
     let action = `create suite directory '${suiteDir}'`;
     try {
+      const root = this.#options.confineTo;
+      if (root !== undefined) {
+        for (const path of [briefingPath, manifestPath]) {
+          await confinePath(root, path);
+        }
+      }
       await Deno.mkdir(suiteDir, { recursive: true });
       if (briefing !== undefined) {
         action = `write briefing '${briefingPath}'`;
@@ -470,7 +480,9 @@ export class BatchFileDispatcher implements BatchDispatcher {
       return { id, writer, stop };
     } catch (error) {
       return new DispatchError(
-        "io",
+        // A suite directory leading outside the run fails its cases, not the
+        // run.
+        error instanceof PathConfinementError ? "invalid-artifact" : "io",
         `Cannot start batch ${id}: cannot ${action}: ${messageOf(error)}`,
         { cause: error },
       );
@@ -595,6 +607,8 @@ export class BatchFileDispatcher implements BatchDispatcher {
       String(batch.id).padStart(4, "0"),
     );
     try {
+      const root = this.#options.confineTo;
+      if (root !== undefined) await confinePath(root, dir);
       await Deno.mkdir(dir, { recursive: true });
       await writeManifest(join(dir, MANIFEST_FILE), batch.writer.manifest);
       const briefingPath = join(dir, BRIEFING_FILE);

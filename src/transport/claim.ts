@@ -14,6 +14,7 @@
 import { join } from "node:path";
 import { type Clock, formatTimestamp, systemClock } from "../util/clock.ts";
 import { readTextIfExists } from "../util/read_json_file.ts";
+import { readSignal, SIGNAL_FILE } from "./signal.ts";
 
 /** File name of the claim, in the directory of the signal. */
 export const CLAIM_FILE = "claim.json";
@@ -141,6 +142,24 @@ async function readHeld(path: string): Promise<Held> {
   }
 }
 
+/**
+ * Whether `claim` keeps the agent claiming dispatch `dispatchId` from
+ * answering: it names that dispatch (another agent holds it), or a newer one
+ * that `signal.json` has moved on to (the signal was superseded). A claim
+ * naming a dispatch newer than the signal still shows is forged or garbage,
+ * like one of an older dispatch: it is stale.
+ */
+async function blocks(
+  claim: Claim,
+  dispatchId: number,
+  signalDir: string,
+): Promise<boolean> {
+  if (claim.dispatch_id === dispatchId) return true;
+  if (claim.dispatch_id < dispatchId) return false;
+  const signal = await readSignal(join(signalDir, SIGNAL_FILE));
+  return signal?.dispatch_id !== dispatchId;
+}
+
 /** Suffix of the lock that guards the removal of a stale claim. */
 const LOCK_SUFFIX = ".lock";
 /** Age after which a lock counts as left by a crashed agent, in ms. */
@@ -182,6 +201,7 @@ async function takeLock(lock: string, now: number): Promise<boolean> {
 async function removeStale(
   path: string,
   dispatchId: number,
+  signalDir: string,
 ): Promise<"removed" | "held" | "busy"> {
   const lock = `${path}${LOCK_SUFFIX}`;
   if (!await takeLock(lock, Date.now())) return "busy";
@@ -190,7 +210,9 @@ async function removeStale(
     // moment: only a claim that is still stale now may go.
     const held = await readHeld(path);
     if (held.kind === "missing") return "removed";
-    if (held.kind === "claim" && held.claim.dispatch_id >= dispatchId) {
+    if (
+      held.kind === "claim" && await blocks(held.claim, dispatchId, signalDir)
+    ) {
       return "held";
     }
     try {
@@ -210,16 +232,18 @@ async function removeStale(
  * wins.
  *
  * When a claim is already there: one naming `dispatchId` is held by another
- * agent (false); one naming a newer dispatch means this signal was
- * superseded (false); one naming an older dispatch is stale (left by a late
- * agent of an earlier dispatch), as is a file that stays unparseable for
- * about 100 ms — it is removed and the create is tried once more. The
+ * agent (false); one naming a newer dispatch that `signal.json` names too
+ * means this signal was superseded (false); one naming an older dispatch is
+ * stale (left by a late agent of an earlier dispatch), as is one naming a
+ * dispatch newer than `signal.json` still shows (forged) and a file that
+ * stays unparseable for about 100 ms — it is removed and the create is tried
+ * once more. The
  * removal happens under a lock (`claim.json.lock`, taken with an exclusive
  * create) after the claim is read again, so a valid claim is never removed
  * and still exactly one agent wins.
  *
- * An agent that loses does not answer the signal. The claim does not check
- * `signal.json`: read the signal first and claim its `dispatch_id`.
+ * An agent that loses does not answer the signal. Read the signal first and
+ * claim its `dispatch_id`.
  *
  * @example
  * ```ts
@@ -273,11 +297,14 @@ export async function claimSignal(
   }\n`;
   if (await createExclusive(path, text)) return true;
   const held = await readHeld(path);
-  if (held.kind === "claim" && held.claim.dispatch_id >= dispatchId) {
+  if (
+    held.kind === "claim" && await blocks(held.claim, dispatchId, signalDir)
+  ) {
     return false;
   }
   if (
-    held.kind !== "missing" && await removeStale(path, dispatchId) === "held"
+    held.kind !== "missing" &&
+    await removeStale(path, dispatchId, signalDir) === "held"
   ) {
     return false;
   }

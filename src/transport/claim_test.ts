@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CLAIM_FILE, claimSignal, parseClaim, readClaim } from "./claim.ts";
+import { SIGNAL_FILE, writeSignal } from "./signal.ts";
 import type { Clock } from "../util/clock.ts";
 
 const clock: Clock = { now: () => new Date("2026-02-17T10:00:00.250Z") };
@@ -99,14 +100,39 @@ Deno.test("of many concurrent claimers over a stale claim exactly one wins", asy
   });
 });
 
+/** Writes `signal.json` in `dir` for dispatch `dispatchId`, waiting. */
+function writeWaitingSignal(dir: string, dispatchId: number): Promise<void> {
+  return writeSignal(join(dir, SIGNAL_FILE), {
+    status: "waiting",
+    dispatch_id: dispatchId,
+    case_id: "C1",
+    step: "F1_TRIAGE",
+    prompt_path: join(dir, "prompt-triage.md"),
+    artifact_path: join(dir, "triage-result.json"),
+    timestamp: "2026-02-17T10:00:00Z",
+  });
+}
+
 Deno.test("a claim of a newer dispatch is kept: the older signal was superseded", async () => {
   await withDir(async (dir) => {
+    await writeWaitingSignal(dir, 9);
     await writeClaim(dir, JSON.stringify({ dispatch_id: 9, agent: "current" }));
     assert.equal(
       await claimSignal(dir, { dispatchId: 8, agent: "slow" }),
       false,
     );
     assert.equal((await readClaim(join(dir, CLAIM_FILE)))?.agent, "current");
+  });
+});
+
+Deno.test("a forged claim naming a dispatch newer than the signal is stale and replaced", async () => {
+  await withDir(async (dir) => {
+    await writeWaitingSignal(dir, 8);
+    await writeClaim(dir, JSON.stringify({ dispatch_id: 99, agent: "forger" }));
+    assert.equal(await claimSignal(dir, { dispatchId: 8, agent: "a" }), true);
+    assert.equal((await readClaim(join(dir, CLAIM_FILE)))?.agent, "a");
+    // Claimed now: a second agent still loses, so it is answered once.
+    assert.equal(await claimSignal(dir, { dispatchId: 8, agent: "b" }), false);
   });
 });
 

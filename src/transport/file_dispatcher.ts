@@ -446,8 +446,8 @@ class FileDispatch {
 
   /** Prepares the directory, starts the watch and writes the `waiting` signal. */
   async start(): Promise<void> {
-    const { artifactPath, claimPath, signalPath } = this.#target;
-    for (const path of [artifactPath, signalPath]) await this.#confine(path);
+    const { artifactPath, claimPath } = this.#target;
+    await this.#confine(artifactPath);
     try {
       await Deno.mkdir(this.#dir, { recursive: true });
     } catch (error) {
@@ -817,6 +817,9 @@ class FileDispatch {
   async #writeSignal(status: SignalStatus, error?: string): Promise<void> {
     const { context, dispatchId, promptPath, artifactPath, signalPath } =
       this.#target;
+    // Checked before every write: the case directory may have been replaced
+    // by a symlink since the dispatch started.
+    await this.#confine(signalPath);
     try {
       await writeSignal(signalPath, {
         status,

@@ -71,3 +71,26 @@ Deno.test("a case directory symlinked outside the run gets no signal written", a
     await assert.rejects(Deno.stat(join(outside, SIGNAL_FILE)));
   });
 });
+
+Deno.test("a case directory swapped for a symlink mid-dispatch gets no final signal written", async () => {
+  await withTempDir(async (dir) => {
+    const { runDir, outside, dispatcher, time } = await setUp(dir);
+    const context = caseContext(runDir, "C3");
+    const pending = await dispatcher.post(context);
+    const giveUpAt = performance.now() + 10_000;
+    while (time.pendingTimers === 0) {
+      assert.ok(performance.now() < giveUpAt, "the dispatch never slept");
+      await time.runMicrotasks();
+    }
+    const caseDir = join(runDir, "cases", "C3");
+    await Deno.remove(caseDir, { recursive: true });
+    await Deno.symlink(outside, caseDir);
+    time.tick(1_000);
+    await assert.rejects(
+      pending.result,
+      (error: unknown) =>
+        error instanceof DispatchError && error.reason === "invalid-artifact",
+    );
+    assert.deepEqual([...Deno.readDirSync(outside)], []);
+  });
+});

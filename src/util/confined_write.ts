@@ -1,0 +1,57 @@
+/**
+ * Writes asterisk makes on an agent's behalf (prompts, `state.json`,
+ * normalised artifacts): the path is confined to the run directory first, so
+ * a case directory an agent replaced with a symlink is never written through.
+ *
+ * @module
+ */
+import { mkdir } from "node:fs/promises";
+import { atomicWriteTextFile } from "./atomic_write.ts";
+import { confinePath } from "./confine_path.ts";
+
+/**
+ * Writes `text` to `path` atomically after checking, with
+ * {@linkcode confinePath}, that it stays inside `root`.
+ *
+ * @example
+ * ```ts
+ * await confinedWriteTextFile("/run", "/run/1/2/prompt-recall.md", prompt);
+ * ```
+ *
+ * @throws {PathConfinementError} when `path` leaves `root` (nothing written).
+ */
+export async function confinedWriteTextFile(
+  root: string,
+  path: string,
+  text: string,
+): Promise<void> {
+  await atomicWriteTextFile(await confinePath(root, path), text);
+}
+
+/**
+ * Writes `value` as pretty-printed JSON (2 spaces, trailing newline) like
+ * {@linkcode confinedWriteTextFile}.
+ *
+ * @throws {PathConfinementError} when `path` leaves `root` (nothing written).
+ */
+export function confinedWriteJson(
+  root: string,
+  path: string,
+  value: unknown,
+): Promise<void> {
+  return confinedWriteTextFile(
+    root,
+    path,
+    `${JSON.stringify(value, null, 2)}\n`,
+  );
+}
+
+/**
+ * Creates the directory `dir` (and its parents) after checking it stays
+ * inside `root`; an existing symlink there is refused, not followed.
+ *
+ * @throws {PathConfinementError} when `dir` leaves `root`.
+ */
+export async function confinedMkdir(root: string, dir: string): Promise<void> {
+  await mkdir(await confinePath(root, dir), { recursive: true });
+}
