@@ -50,7 +50,10 @@ function selectedRepos(artifacts: readonly StepArtifact[]): string[] {
 }
 
 function answerNotes(record: CaseRecord): { answer_notes?: string[] } {
-  const notes = record.answers.flatMap(describeAnswerEntry);
+  const notes = [
+    ...record.answers.flatMap(describeAnswerEntry),
+    ...(record.notes ?? []),
+  ];
   return notes.length === 0 ? {} : { answer_notes: notes };
 }
 

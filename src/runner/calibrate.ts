@@ -25,6 +25,7 @@ import {
   STORE_FILE,
 } from "./prepare_run_directory.ts";
 import { restoreRun } from "./restore_run.ts";
+import { noteLateWrites } from "./late_writes.ts";
 import type { RunObserver } from "./run_event.ts";
 import { runLayout } from "./run_layout.ts";
 import { runParallel } from "./parallel_runner.ts";
@@ -311,6 +312,7 @@ export async function calibrate(
           steps.answered += run.steps.answered;
         }
         await syncLinks(run);
+        if (run.caseFiles) await noteLateWrites(run);
         const summary = transport.tokens?.summary(prices);
         const results: CaseResult[] = [];
         for (const record of run.records) {

@@ -48,6 +48,8 @@ export interface CaseRecord {
   readonly artifacts: StepArtifact[];
   /** How each answer was received (repairs, flags, rejections), in order. */
   readonly answers: AnswerEntry[];
+  /** Other notes for the report (late writes to accepted artifacts). */
+  notes?: string[];
 }
 
 /** Steps of a run: taken from an earlier invocation, and answered in this one. */

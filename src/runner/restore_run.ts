@@ -14,6 +14,7 @@ import {
   syncLinks,
   writeCaseDirectory,
 } from "./calibration_run.ts";
+import { noteLateWrites } from "./late_writes.ts";
 import { RunDirectoryError } from "./run_directory_error.ts";
 import type { StepArtifact } from "../pipeline/artifact_schemas.ts";
 import type { CaseState } from "../pipeline/case_state.ts";
@@ -122,6 +123,8 @@ export async function restoreRun(
     answered: 0,
   });
   if (run.caseFiles) {
+    // Before the accepted copies are written back: a late write is noted.
+    await noteLateWrites(run);
     const dirs = new Map<number, string>();
     for (const record of records) {
       if (await writeCaseDirectory(store, layout.root, record)) {

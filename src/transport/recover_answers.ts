@@ -6,10 +6,12 @@
  *
  * @module
  */
+import { dirname, resolve } from "node:path";
 import { findSignalFiles } from "./find_signal_files.ts";
 import { readSignal } from "./signal.ts";
 import { type AnswerRepair, readAnswer } from "../pipeline/read_answer.ts";
 import { isPipelineStep } from "../pipeline/step.ts";
+import { confinePath, PathConfinementError } from "../util/confine_path.ts";
 
 /** An answer found on disk: its payload and the repairs reading it took. */
 export interface RecoveredAnswer {
@@ -21,7 +23,8 @@ export interface RecoveredAnswer {
  * Returns, per artifact path, the payload (and repairs) of every open signal under
  * `runDir` whose artifact is present with the signal's `dispatch_id`.
  * Artifacts that are missing, stale or not valid wrappers are left out (the
- * step is offered again).
+ * step is offered again), and so is an `artifact_path` that is not beside
+ * its signal or leads outside `runDir` (never read).
  */
 export async function recoverAnswers(
   runDir: string,
@@ -32,11 +35,18 @@ export async function recoverAnswers(
     if (signal?.status !== "waiting" && signal?.status !== "processing") {
       continue;
     }
+    // The signal is agent-writable: only an artifact beside it, inside the
+    // run directory (symlinks followed), can answer it.
+    const artifactPath = resolve(signal.artifact_path);
+    if (dirname(artifactPath) !== dirname(resolve(path))) continue;
     let text: string;
     try {
-      text = await Deno.readTextFile(signal.artifact_path);
+      text = await Deno.readTextFile(await confinePath(runDir, artifactPath));
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) continue;
+      if (
+        error instanceof Deno.errors.NotFound ||
+        error instanceof PathConfinementError
+      ) continue;
       throw error;
     }
     // Read as the dispatcher reads it; a bare answer has no dispatch id to
@@ -46,7 +56,7 @@ export async function recoverAnswers(
       ...(isPipelineStep(signal.step) ? { step: signal.step } : {}),
     });
     if (parsed.ok && parsed.dispatchId === signal.dispatch_id) {
-      answers.set(signal.artifact_path, {
+      answers.set(artifactPath, {
         data: parsed.data,
         repairs: parsed.repairs,
       });
