@@ -43,6 +43,7 @@ import { applyStoredFlags, storedFlags } from "./stored_flags.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
 import { finalizeSignals } from "../transport/finalize_signals.ts";
 import { atomicWriteJson, atomicWriteTextFile } from "../util/atomic_write.ts";
+import { asteriskCommand } from "../util/asterisk_command.ts";
 import type { Clock } from "../util/clock.ts";
 
 export type { CalibrateFlags } from "./calibrate_options.ts";
@@ -195,7 +196,7 @@ async function runInDirectory(
     terminal.info(
       `waiting for an agent to answer the signals under ${
         resolve(flags.runDir)
-      } (see contracts/file-protocol.md, or run: asterisk respond --run-dir=${flags.runDir} --scenario=${flags.scenario})`,
+      } (see contracts/file-protocol.md, or run: ${asteriskCommand()} respond --run-dir=${flags.runDir} --scenario=${flags.scenario})`,
     );
   }
   let outcome;

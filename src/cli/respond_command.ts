@@ -28,6 +28,7 @@ export interface RespondFlags {
   pollOnly: boolean;
   stopOnStdinEof: boolean;
   debug: boolean;
+  quiet: boolean;
   agent: "ground-truth" | "basic";
   mcp?: string;
   token?: string;
@@ -73,7 +74,14 @@ export function defineRespondOptions(command: Command): Command {
       ).choices(["ground-truth", "basic"]).default("ground-truth"),
     )
     .addOption(
-      new Option("--debug", "log every answer to stderr").default(false),
+      new Option(
+        "--debug",
+        "also name each answer's artifact file",
+      ).default(false),
+    )
+    .addOption(
+      new Option("--quiet", "print errors only (no line per answer)")
+        .default(false),
     )
     .addOption(
       new Option(
@@ -165,16 +173,18 @@ export async function runRespondCommand(
         terminal.error(`${event.signalPath}: ${event.message}`);
       } else if (event.type === "io-error") {
         terminal.error(`${event.path}: ${event.message} (carrying on)`);
-      } else if (flags.debug) {
+      } else if (!flags.quiet) {
         terminal.info(
-          `answered ${event.caseId} ${event.step} (dispatch ${event.dispatchId})`,
+          `answered ${event.caseId} ${event.step} (dispatch ${event.dispatchId})${
+            flags.debug ? ` → ${event.artifactPath}` : ""
+          }`,
         );
       }
     },
   });
-  if (flags.debug) {
+  if (!flags.quiet) {
     terminal.info(
-      `responder: answering ${scenario.name} under ${flags.runDir}`,
+      `responder: answering ${scenario.name} under ${flags.runDir} (Ctrl-C stops)`,
     );
   }
   await new Promise<void>((done) => {
@@ -183,7 +193,9 @@ export async function runRespondCommand(
     if (flags.stopOnStdinEof) context.stdinClosed?.().then(done, done);
   });
   await responder.stop();
-  if (flags.debug) terminal.info(`responder: answered ${responder.answered}`);
+  if (!flags.quiet) {
+    terminal.info(`responder: answered ${responder.answered}`);
+  }
   return ExitCode.Pass;
 }
 
@@ -201,7 +213,7 @@ async function respondMcp(
     scenarioRef: flags.scenario,
     workers: flags.workers,
     runId: flags.runId,
-    onStep: flags.debug
+    onStep: !flags.quiet
       ? (worker, step) =>
         terminal.info(
           `${worker}: answered ${step.case_id} ${step.step} (dispatch ${step.dispatch_id})`,

@@ -40,6 +40,7 @@ import type { CalibrateOptions } from "../runner/calibrate.ts";
 import { RunStoppedError } from "../runner/environment_failure.ts";
 import { RunDirectoryError } from "../runner/prepare_run_directory.ts";
 import { ScenarioError } from "../scenario/scenario_error.ts";
+import { asteriskCommand } from "../util/asterisk_command.ts";
 import type { Clock } from "../util/clock.ts";
 
 /** Program version. */
@@ -150,6 +151,14 @@ function isInputError(error: unknown): error is Error {
     error instanceof PromptTemplateError || error instanceof ReportError;
 }
 
+/** After a calibrate stopped: the command that continues it, as typed. */
+function resumeHint(terminal: Terminal, selected: Selected): void {
+  if (selected.command !== "calibrate") return;
+  terminal.info(
+    `continue it with: ${asteriskCommand()} calibrate --resume --run-dir=${selected.flags.runDir}`,
+  );
+}
+
 /**
  * Runs the CLI with `args` (without the program name) and returns the exit
  * status. Never calls `Deno.exit`; cleanup happens before it returns.
@@ -207,10 +216,12 @@ export async function runCli(
     terminal.finish();
     if (context.signal?.aborted) {
       terminal.error("Interrupted; run directory left as it was at the stop");
+      resumeHint(terminal, selected);
       return ExitCode.Interrupted;
     }
     if (error instanceof RunStoppedError) {
       terminal.error(error.message);
+      resumeHint(terminal, selected);
       return ExitCode.Fail;
     }
     if (isInputError(error)) {

@@ -1,13 +1,17 @@
 /**
  * The terminal: the one module that writes to stdout and stderr. Reports go
- * to stdout; progress and errors go to stderr — a live, rewritten status line
- * on a TTY, plain lines on a pipe. Every text is written with its control
+ * to stdout; progress and errors go to stderr — on a TTY a live status line
+ * (cases done/total, steps, steps in flight, elapsed time; redrawn every
+ * second through the timer seam while an agent works) under the per-case
+ * lines, which stay; on a pipe plain lines without control sequences. Every text is written with its control
  * characters escaped ({@linkcode escapeText}): text from an agent or a
  * scenario can neither move the cursor nor forge a line.
  *
  * @module
  */
+import { RunProgress } from "./run_progress.ts";
 import type { RunEvent } from "../runner/run_event.ts";
+import { systemClock, type TimerId, type Timers } from "../util/clock.ts";
 import { escapeText } from "../util/escape_text.ts";
 
 /** Where the terminal writes. */
@@ -22,6 +26,31 @@ export interface TerminalStreams {
   readonly inIsTerminal?: boolean;
   /** Reads one line from standard input; `null` at end of input. */
   readonly readLine?: () => Promise<string | null>;
+  /** Width of the terminal in columns, when known (the status line is cut to it). */
+  readonly columns?: () => number | undefined;
+}
+
+/** Options of {@linkcode Terminal}. */
+export interface TerminalOptions {
+  /**
+   * Timers of the status line's refresh and its elapsed time.
+   *
+   * @default {systemClock}
+   */
+  readonly clock?: Timers;
+  /**
+   * How often the live status line is redrawn while nothing happens.
+   *
+   * @default {1000}
+   */
+  readonly refreshMs?: number;
+  /**
+   * Step events redraw the status line at most this often (a fast run emits
+   * thousands); case lines and the refresh always redraw.
+   *
+   * @default {50}
+   */
+  readonly throttleMs?: number;
 }
 
 const encoder = new TextEncoder();
@@ -58,6 +87,14 @@ export function processStreams(): TerminalStreams {
     writeErr: (text) => writeAll(Deno.stderr, text),
     errIsTerminal: Deno.stderr.isTerminal(),
     inIsTerminal: Deno.stdin.isTerminal(),
+    columns: () => {
+      try {
+        return Deno.consoleSize().columns;
+      } catch {
+        // Not a console (a pipe, a file): no width to cut to.
+        return undefined;
+      }
+    },
     readLine: async () => {
       input ??= lines(Deno.stdin.readable);
       const next = await input.next();
@@ -69,11 +106,32 @@ export function processStreams(): TerminalStreams {
 /** Renders output and run progress. */
 export class Terminal {
   readonly #streams: TerminalStreams;
+  readonly #clock: Timers;
+  readonly #refreshMs: number;
+  readonly #throttleMs: number;
+  #drawnAt = -Infinity;
+  readonly #progress = new RunProgress();
   #statusShown = false;
+  /** A run is in progress: the live status line is shown under other lines. */
+  #active = false;
+  #asking = false;
+  #timer: TimerId | undefined;
 
   /** Creates a terminal writing to `streams` (the process's by default). */
-  constructor(streams: TerminalStreams = processStreams()) {
+  constructor(
+    streams: TerminalStreams = processStreams(),
+    options: TerminalOptions = {},
+  ) {
+    const refreshMs = options.refreshMs ?? 1000;
+    if (!Number.isFinite(refreshMs) || refreshMs <= 0) {
+      throw new RangeError(
+        `Cannot refresh the status line every ${refreshMs} ms: expected a positive number`,
+      );
+    }
     this.#streams = streams;
+    this.#clock = options.clock ?? systemClock;
+    this.#refreshMs = refreshMs;
+    this.#throttleMs = options.throttleMs ?? 50;
   }
 
   /** Whether progress is rendered live (stderr is a TTY). */
@@ -89,8 +147,37 @@ export class Terminal {
   }
 
   #status(text: string): void {
-    this.#streams.writeErr(`\r\x1b[2K${escapeText(text)}`);
+    let line = escapeText(text);
+    const columns = this.#streams.columns?.();
+    // A line wider than the terminal wraps, and `\r` would clear only its end.
+    // (A width of 0 is a pseudo-terminal that does not know its size.)
+    if (
+      columns !== undefined && columns > 1 && [...line].length > columns - 1
+    ) {
+      line = `${[...line].slice(0, Math.max(columns - 2, 0)).join("")}…`;
+    }
+    this.#streams.writeErr(`\r\x1b[2K${line}`);
     this.#statusShown = true;
+  }
+
+  /** Redraws the live status line (on a TTY, while a run is in progress). */
+  #redraw(): void {
+    if (this.live && this.#active && !this.#asking) {
+      this.#drawnAt = this.#clock.monotonic();
+      this.#status(this.#progress.status(this.#drawnAt));
+    }
+  }
+
+  #startRefresh(): void {
+    if (this.#timer !== undefined) return;
+    const tick = () => {
+      this.#timer = this.#clock.setTimeout(tick, this.#refreshMs);
+      // The refresh never keeps the process alive on its own.
+      if (this.#clock === systemClock) Deno.unrefTimer(this.#timer);
+      this.#redraw();
+    };
+    this.#timer = this.#clock.setTimeout(tick, this.#refreshMs);
+    if (this.#clock === systemClock) Deno.unrefTimer(this.#timer);
   }
 
   /**
@@ -106,6 +193,7 @@ export class Terminal {
   info(line: string): void {
     this.#clearStatus();
     this.#streams.writeErr(`${escapeText(line, { keepNewlines: true })}\n`);
+    this.#redraw();
   }
 
   /** Writes an error (one or more lines) to stderr, each prefixed `error: `. */
@@ -113,28 +201,37 @@ export class Terminal {
     this.#clearStatus();
     const lines = message.split("\n").map((l) => `error: ${escapeText(l)}\n`);
     this.#streams.writeErr(lines.join(""));
+    this.#redraw();
   }
 
-  /** Renders one run event. */
+  /**
+   * Renders one run event: the run's start and each case's outcome as lines
+   * (they stay), everything else into the live status line (TTY only).
+   */
   progress(event: RunEvent): void {
+    this.#progress.update(event, this.#clock.monotonic());
     switch (event.type) {
       case "run-start":
+        this.#active = this.live;
         this.info(
           `run ${event.run}/${event.runs}: scenario ${event.scenario}, ${event.cases} cases, run directory ${event.runDir}`,
         );
+        if (this.live) this.#startRefresh();
         return;
+      case "step-dispatched":
+      case "step-answered":
       case "step-done":
-        if (this.live) {
-          this.#status(`${event.caseId} ${event.step} → ${event.next}`);
+        if (this.#clock.monotonic() - this.#drawnAt >= this.#throttleMs) {
+          this.#redraw();
         }
         return;
       case "case-done": {
         const path = event.path.join("→") || "(no steps)";
-        const line = `[${event.completed}/${event.total}] ${event.caseId} ${
-          event.error ? `failed: ${escapeText(event.error)}` : path
-        }`;
-        if (this.live && !event.error) this.#status(line);
-        else this.info(line);
+        this.info(
+          `[${event.completed}/${event.total}] ${event.caseId} ${
+            event.error ? `failed: ${escapeText(event.error)}` : path
+          }`,
+        );
         return;
       }
       case "note":
@@ -146,8 +243,11 @@ export class Terminal {
     }
   }
 
-  /** Clears the live status line, if any. */
+  /** Stops the live status line: clears it and its refresh. */
   finish(): void {
+    this.#active = false;
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#clearStatus();
   }
 
@@ -165,6 +265,12 @@ export class Terminal {
         "  > ",
     );
     const readLine = this.#streams.readLine;
-    return readLine ? await readLine() : null;
+    // No redraw while a person types on the prompt's line.
+    this.#asking = true;
+    try {
+      return readLine ? await readLine() : null;
+    } finally {
+      this.#asking = false;
+    }
   }
 }

@@ -80,6 +80,8 @@ export function spawnResponder(
     `--run-dir=${resolve(options.runDir)}`,
     `--scenario=${options.scenario}`,
     "--stop-on-stdin-eof",
+    // calibrate shows its own progress; the child reports errors only.
+    "--quiet",
     ...(options.delayMs ? [`--delay=${options.delayMs}ms`] : []),
     ...(options.pollOnly ? ["--poll-only"] : []),
     ...(options.agent === "basic" ? ["--agent=basic"] : []),

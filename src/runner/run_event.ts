@@ -17,6 +17,19 @@ export type RunEvent =
     readonly runDir: string;
   }
   | {
+    /** A step was handed to the adapter (an agent starts working on it). */
+    readonly type: "step-dispatched";
+    readonly caseId: string;
+    readonly step: PipelineStep;
+  }
+  | {
+    /** The adapter came back for a dispatched step (`ok: false`: it failed). */
+    readonly type: "step-answered";
+    readonly caseId: string;
+    readonly step: PipelineStep;
+    readonly ok: boolean;
+  }
+  | {
     readonly type: "step-done";
     readonly caseId: string;
     readonly step: PipelineStep;

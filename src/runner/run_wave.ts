@@ -128,22 +128,35 @@ export async function runWave(
   const offeredAt = run.clock.now();
   // When each answer came back; a batch's answers come back together.
   const settledAt: Date[] = [];
+  const dispatched = (r: StepRequest) =>
+    run.observe({ type: "step-dispatched", caseId: r.caseId, step: r.step });
+  const answered = (r: StepRequest, result: PromiseSettledResult<unknown>) =>
+    run.observe({
+      type: "step-answered",
+      caseId: r.caseId,
+      step: r.step,
+      ok: result.status === "fulfilled",
+    });
   let results: PromiseSettledResult<StepAnswer>[];
   if (adapter.answerBatch) {
+    requests.forEach(dispatched);
     results = await adapter.answerBatch(requests, {
       phase: options.phase,
       briefing: () => options.briefing(active),
     });
     settledAt.push(...requests.map(() => run.clock.now()));
-  } else if (requests.length === 1) {
-    results = [await settle(adapter.answer(requests[0]))];
-    settledAt.push(run.clock.now());
+    requests.forEach((r, i) => answered(r, results[i]));
   } else {
-    results = await pMap(requests, async (request, i) => {
+    const ask = async (request: StepRequest, i: number) => {
+      dispatched(request);
       const result = await settle(adapter.answer(request));
       settledAt[i] = run.clock.now();
+      answered(request, result);
       return result;
-    }, { concurrency: options.concurrency ?? 1 });
+    };
+    results = requests.length === 1
+      ? [await ask(requests[0], 0)]
+      : await pMap(requests, ask, { concurrency: options.concurrency ?? 1 });
   }
   if (run.signal?.aborted) throw run.signal.reason;
   let stop: unknown;

@@ -174,7 +174,7 @@ Deno.test("calibrate --no-clean refuses to mix runs; --clean replaces the run", 
   });
 });
 
-Deno.test("an aborted calibration exits 130 and says so", async () => {
+Deno.test("an aborted calibration exits 130, says so, and names the command that continues it", async () => {
   await withTempDir(async (dir) => {
     const t = captureTerminal();
     const controller = new AbortController();
@@ -185,6 +185,12 @@ Deno.test("an aborted calibration exits 130 and says so", async () => {
     });
     assert.equal(code, 130);
     assert.match(t.stderr(), /Interrupted/);
+    assert.ok(
+      t.stderr().endsWith(
+        `continue it with: deno task asterisk calibrate --resume --run-dir=${dir}\n`,
+      ),
+      t.stderr(),
+    );
   });
 });
 

@@ -87,7 +87,7 @@ Deno.test("file dispatch with the auto responder equals the in-process stub case
   });
 });
 
-Deno.test("a separately started asterisk respond answers a calibrate run", async () => {
+Deno.test("a separately started asterisk respond answers a calibrate run, one short line per answer", async () => {
   await withTempDir(async (dir) => {
     const runDir = join(dir, "run");
     const { command, args } = respondCommand(
@@ -100,6 +100,7 @@ Deno.test("a separately started asterisk respond answers a calibrate run", async
       stdout: "null",
       stderr: "piped",
     }).spawn();
+    const stderr = new Response(child.stderr).text();
     try {
       const result = await calibrateJson([
         "--dispatch=file",
@@ -109,12 +110,30 @@ Deno.test("a separately started asterisk respond answers a calibrate run", async
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.report.case_results.length, 12);
       assert.ok(result.report.case_results.every((c) => c.path_correct));
+      // The hint is a command that works as typed.
+      assert.ok(
+        result.stderr.includes(
+          `or run: deno task asterisk respond --run-dir=${runDir} --scenario=ptp-mock)`,
+        ),
+        result.stderr,
+      );
     } finally {
       await child.stdin.close();
       const status = await child.status;
-      await child.stderr.cancel();
       assert.equal(status.code, 0, "respond exits when its stdin closes");
     }
+    // Without --debug: a line when it starts, one per answer, the count.
+    const lines = (await stderr).trimEnd().split("\n");
+    assert.equal(
+      lines[0],
+      `responder: answering ptp-mock under ${runDir} (Ctrl-C stops)`,
+    );
+    const answers = lines.slice(1, -1);
+    assert.equal(answers.length, 47, lines.join("\n"));
+    for (const line of answers) {
+      assert.match(line, /^answered C\d+ F\d_[A-Z]+ \(dispatch \d+\)$/);
+    }
+    assert.equal(lines.at(-1), "responder: answered 47");
   });
 });
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Terminal } from "../../src/cli/terminal.ts";
+import { Terminal, type TerminalOptions } from "../../src/cli/terminal.ts";
 
 /** A terminal plus what it wrote. */
 export interface CapturedTerminal {
@@ -14,13 +14,21 @@ export interface CapturedTerminal {
   stderr(): string;
 }
 
+/** Options of {@linkcode captureTerminal} beyond the terminal's own. */
+export interface CaptureOptions extends TerminalOptions {
+  /** Width of the (live) terminal. */
+  readonly columns?: number;
+}
+
 /**
  * Creates a terminal writing into memory (not a TTY unless `live`). With
- * `readLine`, standard input is a terminal answered by that function.
+ * `readLine`, standard input is a terminal answered by that function. Pass a
+ * `FakeTime` as `options.clock` to drive the live status line's refresh.
  */
 export function captureTerminal(
   live = false,
   readLine?: () => Promise<string | null>,
+  options: CaptureOptions = {},
 ): CapturedTerminal {
   let out = "";
   let err = "";
@@ -30,6 +38,7 @@ export function captureTerminal(
     errIsTerminal: live,
     inIsTerminal: readLine !== undefined,
     readLine,
-  });
+    columns: () => options.columns,
+  }, options);
   return { terminal, stdout: () => out, stderr: () => err };
 }
