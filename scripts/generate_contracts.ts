@@ -1,6 +1,6 @@
 /**
  * `deno task contracts`: writes the generated contracts, the JSON Schema of
- * every step's artifact data, of the JSON report and of the JSON comparison, into `contracts/schemas/`. The test
+ * every step's artifact data, of the JSON report, of the JSON comparison and of `run.json`, into `contracts/schemas/`. The test
  * `tests/contracts/contracts_current_test.ts` fails when they are stale.
  *
  * Usage: deno task contracts
@@ -13,6 +13,7 @@ import { ARTIFACT_JSON_SCHEMAS } from "../src/pipeline/artifact_json_schemas.ts"
 import { PIPELINE_STEPS } from "../src/pipeline/step.ts";
 import { jsonComparisonJsonSchema } from "../src/report/comparison_schema.ts";
 import { jsonReportJsonSchema } from "../src/report/json_report_schema.ts";
+import { runFileJsonSchema } from "../src/runner/run_file.ts";
 
 /** The repository's `contracts/` directory. */
 export const CONTRACTS_DIR: string = join(
@@ -35,6 +36,10 @@ export function generatedContracts(): ReadonlyMap<string, string> {
     [
       join("schemas", "comparison.schema.json"),
       JSON.stringify(jsonComparisonJsonSchema(), null, 2) + "\n",
+    ],
+    [
+      join("schemas", "run.schema.json"),
+      JSON.stringify(runFileJsonSchema(), null, 2) + "\n",
     ],
   ]);
 }

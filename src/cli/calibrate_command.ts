@@ -33,6 +33,7 @@ import {
   prepareRunDirectory,
 } from "../runner/prepare_run_directory.ts";
 import { REPORT_FILE } from "../runner/run_layout.ts";
+import { type RunStatusChange, setRunStatusUnder } from "../runner/run_file.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import {
   recoverAnswers,
@@ -44,7 +45,7 @@ import { loadScenario } from "../scenario/load_scenario.ts";
 import { finalizeSignals } from "../transport/finalize_signals.ts";
 import { atomicWriteJson, atomicWriteTextFile } from "../util/atomic_write.ts";
 import { asteriskCommand } from "../util/asterisk_command.ts";
-import type { Clock } from "../util/clock.ts";
+import { type Clock, systemClock } from "../util/clock.ts";
 
 export type { CalibrateFlags } from "./calibrate_options.ts";
 export { defineCalibrateOptions } from "./calibrate_options.ts";
@@ -129,6 +130,25 @@ export async function runCalibrateCommand(
   }
 }
 
+/** Sets the status of the runs in `runDir` (`run.json`), for agents. */
+async function markRun(
+  runDir: string,
+  change: RunStatusChange,
+  terminal: Terminal,
+): Promise<void> {
+  try {
+    await setRunStatusUnder(runDir, change);
+  } catch (error) {
+    // Not fatal: the run's outcome stands (the store is the source of
+    // truth); an agent may then have to be stopped by hand, so say why.
+    terminal.error(
+      `Cannot mark the run as ${change.status} in '${runDir}': ${
+        (error as Error).message
+      }`,
+    );
+  }
+}
+
 async function runInDirectory(
   flags: CalibrateFlags,
   context: CalibrateCommandContext,
@@ -152,6 +172,10 @@ async function runInDirectory(
     );
   }
   let recovered: Map<string, RecoveredAnswer> | undefined;
+  // A resumed run is running again until it ends (`run.json` status).
+  if (flags.resume) {
+    await markRun(flags.runDir, { status: "running" }, terminal);
+  }
   if (flags.resume && (transport === "file" || transport === "batch-file")) {
     // Answers written after the last calibrate stopped are accepted as they
     // are; their signals are closed so no responder answers them twice.
@@ -200,6 +224,7 @@ async function runInDirectory(
     );
   }
   let outcome;
+  let end: RunStatusChange = { status: "failed" };
   try {
     outcome = await calibrate({
       scenario,
@@ -228,6 +253,15 @@ async function runInDirectory(
       observe: (event) => terminal.progress(event),
       signal,
     });
+    end = { status: "finished" };
+  } catch (error) {
+    end = {
+      status: signal.aborted || error instanceof RunStoppedError
+        ? "stopped"
+        : "failed",
+      reason: error instanceof Error ? error.message : String(error),
+    };
+    throw error;
   } finally {
     terminal.finish();
     stopping = true;
@@ -244,6 +278,12 @@ async function runInDirectory(
         terminal.info(`closed ${closed} unanswered signal(s)`);
       }
     }
+    // Last, once every signal is closed: tells agents the run has ended.
+    await markRun(
+      flags.runDir,
+      { ...end, at: (context.clock ?? systemClock).now() },
+      terminal,
+    );
   }
   const { report } = outcome;
   if (flags.costReport) {

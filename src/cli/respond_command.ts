@@ -18,6 +18,7 @@ import { startResponder } from "../responder/responder.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
 import { checkWritable } from "../util/check_writable.ts";
+import type { RunStatus } from "../runner/run_file.ts";
 
 /** Parsed `respond` flags. */
 export interface RespondFlags {
@@ -143,7 +144,10 @@ async function checkRunDirectory(runDir: string): Promise<void> {
   }
 }
 
-/** Runs the responder until `signal` aborts (or stdin closes, if asked). */
+/**
+ * Runs the responder until the run it answers ends (`run.json`), `signal`
+ * aborts, or stdin closes (if asked).
+ */
 export async function runRespondCommand(
   flags: RespondFlags,
   context: RespondCommandContext,
@@ -159,12 +163,15 @@ export async function runRespondCommand(
     return await respondMcp(flags, flags.mcp, scenario, terminal);
   }
   await checkRunDirectory(flags.runDir);
+  let runEnded: (status: RunStatus) => void = () => {};
+  const ended = new Promise<RunStatus>((resolve) => runEnded = resolve);
   const responder = startResponder({
     runDir: flags.runDir,
     scenario,
     delayMs: flags.delay,
     pollIntervalMs: flags.pollInterval,
     mode: flags.pollOnly ? "poll" : "watch",
+    onRunEnded: (status) => runEnded(status),
     ...(flags.agent === "basic"
       ? { answerer: createBasicAnswerer(scenario) }
       : {}),
@@ -191,6 +198,10 @@ export async function runRespondCommand(
     if (context.signal?.aborted) return done();
     context.signal?.addEventListener("abort", () => done(), { once: true });
     if (flags.stopOnStdinEof) context.stdinClosed?.().then(done, done);
+    ended.then((status) => {
+      terminal.info(`responder: the run ended (${status}); stopping`);
+      done();
+    });
   });
   await responder.stop();
   if (!flags.quiet) {

@@ -44,6 +44,9 @@ import {
   writeSignal,
 } from "../transport/signal.ts";
 import { Wake } from "../util/wake.ts";
+import { RunEndWatch } from "./run_end_watch.ts";
+import type { RunStatus } from "../runner/run_file.ts";
+import { RUN_FILE } from "../runner/run_layout.ts";
 import { atomicWriteTextFile } from "../util/atomic_write.ts";
 import { confinePath } from "../util/confine_path.ts";
 import { systemClock, type TimerClock } from "../util/clock.ts";
@@ -107,6 +110,12 @@ export interface ResponderOptions {
    * @default {the `{dispatch_id, data}` wrapper as JSON}
    */
   readonly render?: (signal: Signal, data: unknown) => string;
+  /**
+   * Called once when the run of `runDir` ends (`run.json` gets an end status
+   * after the responder started; see {@linkcode RunEndWatch}). The responder
+   * goes on until stopped.
+   */
+  readonly onRunEnded?: (status: RunStatus) => void;
   /**
    * Timers of the answer delay and the sweep interval.
    *
@@ -348,6 +357,9 @@ export function startResponder(options: ResponderOptions): Responder {
         for await (const event of current) {
           for (const path of event.paths) {
             if (basename(path) === SIGNAL_FILE) track(consider(path));
+            if (basename(path) === RUN_FILE && options.onRunEnded) {
+              wake.notify();
+            }
           }
           if (event.flag === "rescan") wake.notify();
         }
@@ -358,10 +370,23 @@ export function startResponder(options: ResponderOptions): Responder {
     })();
   }
 
+  const runEnd = options.onRunEnded && new RunEndWatch(root);
+  let endReported = false;
+  const lookForRunEnd = async () => {
+    if (runEnd === undefined || endReported) return;
+    const status = await runEnd.look();
+    if (status === undefined) return;
+    endReported = true;
+    options.onRunEnded?.(status);
+  };
+
   const loop = (async () => {
+    await lookForRunEnd(); // the first look: what is there before this run
     while (!stopped) {
       startWatcher();
       await sweep();
+      if (stopped) break;
+      await lookForRunEnd();
       if (stopped) break;
       const timer = clock.setTimeout(() => wake.notify(), pollIntervalMs);
       await wake.wait();

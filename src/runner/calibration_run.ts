@@ -172,6 +172,7 @@ export async function prepareRun(
     suite_id: suiteId,
     started_at: started,
     ...options.describe,
+    status: "running",
     cases: records.map((r) => ({
       case_id: r.gt.id,
       store_case_id: r.storeCaseId,

@@ -1,11 +1,39 @@
 /**
  * `run.json`: what a run directory holds, for responders and people. Written
- * once when the run starts.
+ * when the run starts (`status: "running"`) and rewritten when it ends, so an
+ * agent watching the directory knows when to stop.
  *
  * @module
  */
+import { join } from "node:path";
 import { z } from "zod";
+import { RUN_FILE } from "./run_layout.ts";
 import { atomicWriteJson } from "../util/atomic_write.ts";
+import { formatTimestamp } from "../util/clock.ts";
+
+/** Format version of `run.json` (its JSON Schema's `$id`). */
+export const RUN_FILE_SCHEMA_VERSION = 1;
+
+/**
+ * Where the run is: `running` while calibrate works on it; when calibrate
+ * ends, `finished` (every case done), `stopped` (Ctrl-C, end of input, the
+ * responder or the environment gone: `--resume` continues it) or `failed`
+ * (an error ended it).
+ */
+export const RunStatusSchema = z.enum([
+  "running",
+  "finished",
+  "stopped",
+  "failed",
+]);
+
+/** A run's status. */
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/** Whether `status` says the run has ended (no signal will follow). */
+export function isRunEnded(status: RunStatus): boolean {
+  return status !== "running";
+}
 
 /** Schema of `run.json`. */
 export const RunFileSchema = z.object({
@@ -19,6 +47,15 @@ export const RunFileSchema = z.object({
   adapter: z.string().optional(),
   /** Transport name. */
   dispatch: z.string().optional(),
+  /**
+   * Where the run is; absent in files written before it existed, which
+   * counts as `running`.
+   */
+  status: RunStatusSchema.default("running"),
+  /** When the run ended (UTC RFC 3339); only once it has. */
+  ended_at: z.string().optional(),
+  /** Why it stopped or failed; only then. */
+  end_reason: z.string().optional(),
   /** Every case: scenario id, store id, absolute directory. */
   cases: z.array(z.object({
     case_id: z.string(),
@@ -31,8 +68,57 @@ export const RunFileSchema = z.object({
 export type RunFile = z.infer<typeof RunFileSchema>;
 
 /** Writes `run.json` atomically. */
-export function writeRunFile(path: string, run: RunFile): Promise<void> {
+export function writeRunFile(
+  path: string,
+  run: z.input<typeof RunFileSchema>,
+): Promise<void> {
   return atomicWriteJson(path, run);
+}
+
+/** The JSON Schema of `run.json`, for `contracts/schemas/run.schema.json`. */
+export function runFileJsonSchema(): Readonly<Record<string, unknown>> {
+  const { $schema, ...rest } = z.toJSONSchema(RunFileSchema, { io: "input" });
+  return {
+    $schema,
+    $id: `asterisk/run/v${RUN_FILE_SCHEMA_VERSION}`,
+    title: "asterisk run description (run.json in a run directory)",
+    "x-asterisk-format-version": RUN_FILE_SCHEMA_VERSION,
+    ...rest,
+  };
+}
+
+/** How a run's status changes: the status, and when and why it ended. */
+export interface RunStatusChange {
+  readonly status: RunStatus;
+  /** When it ended (for an end status). */
+  readonly at?: Date;
+  /** Why it stopped or failed. */
+  readonly reason?: string;
+}
+
+/**
+ * Rewrites the status of the `run.json` at `path` atomically, keeping
+ * everything else; `running` drops the end fields (a resumed run).
+ *
+ * @throws {Error} naming the path when it is missing or malformed.
+ */
+export async function setRunStatus(
+  path: string,
+  change: RunStatusChange,
+): Promise<void> {
+  const { ended_at: _at, end_reason: _reason, ...run } = await readRunFile(
+    path,
+  );
+  await writeRunFile(path, {
+    ...run,
+    status: change.status,
+    ...(isRunEnded(change.status)
+      ? {
+        ended_at: formatTimestamp(change.at ?? new Date()),
+        ...(change.reason === undefined ? {} : { end_reason: change.reason }),
+      }
+      : {}),
+  });
 }
 
 /**
@@ -60,4 +146,55 @@ export async function readRunFile(path: string): Promise<RunFile> {
     );
   }
   return parsed.data;
+}
+
+/**
+ * The `run.json` files of a run directory: its own, or those of its `run-<n>/`
+ * directories (`--runs=N`), sorted; none when it holds no run yet.
+ */
+export async function findRunFiles(runDir: string): Promise<string[]> {
+  const own = join(runDir, RUN_FILE);
+  if (await isFile(own)) return [own];
+  const found: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(runDir)) {
+      if (!entry.isDirectory || !/^run-\d+$/.test(entry.name)) continue;
+      const path = join(runDir, entry.name, RUN_FILE);
+      if (await isFile(path)) found.push(path);
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return found.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/**
+ * Sets the status of every run of `runDir` ({@linkcode findRunFiles}): an
+ * end status only on runs still `running` (one that ended earlier keeps its
+ * own), `running` on all (a resumed calibration).
+ *
+ * @returns The files rewritten.
+ */
+export async function setRunStatusUnder(
+  runDir: string,
+  change: RunStatusChange,
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const path of await findRunFiles(runDir)) {
+    const current = (await readRunFile(path)).status;
+    if (isRunEnded(change.status) && isRunEnded(current)) continue;
+    await setRunStatus(path, change);
+    changed.push(path);
+  }
+  return changed;
 }

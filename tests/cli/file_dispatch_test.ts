@@ -8,6 +8,8 @@ import { readSignal } from "../../src/transport/signal.ts";
 import { captureTerminal } from "../support/capture_terminal.ts";
 import { calibrateJson } from "../support/calibrate_json.ts";
 import { withTempDir } from "../support/temp_dir.ts";
+import { spawnAsterisk } from "../support/spawned.ts";
+import { readRunFile } from "../../src/runner/run_file.ts";
 import { STEP_INFO, stepFromShortName } from "../../src/pipeline/step.ts";
 
 /** The parts of a case result every transport must agree on. */
@@ -167,6 +169,10 @@ for (const transport of ["file", "batch-file"]) {
         assert.notEqual(signal?.status, "waiting", path);
         assert.notEqual(signal?.status, "processing", path);
       }
+      const run = await readRunFile(join(runDir, "run.json"));
+      assert.equal(run.status, "stopped");
+      assert.match(run.end_reason ?? "", /Interrupted/);
+      assert.ok(run.ended_at);
     });
   });
 }
@@ -194,5 +200,36 @@ Deno.test("prompts written through the file transport quote the run's thresholds
       join(caseDir, "prompt-correlate.md"),
     );
     assert.match(correlate, /below 0\.90 nothing is linked/);
+  });
+});
+
+Deno.test("asterisk respond exits by itself when the calibrate run it answers ends", async () => {
+  await withTempDir(async (dir) => {
+    const runDir = join(dir, "run");
+    await Deno.mkdir(runDir);
+    const responder = spawnAsterisk([
+      "respond",
+      `--run-dir=${runDir}`,
+      "--scenario=ptp-mock",
+    ]);
+    try {
+      const result = await calibrateJson([
+        "--dispatch=file",
+        "--responder=external",
+        `--run-dir=${runDir}`,
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      const run = await readRunFile(join(runDir, "run.json"));
+      assert.equal(run.status, "finished");
+      await responder.waitForLine(/the run ended \(finished\); stopping/);
+      assert.equal((await responder.status).code, 0);
+    } finally {
+      try {
+        responder.kill("SIGKILL");
+      } catch {
+        // It has exited already, as it should: nothing to stop.
+      }
+      await responder.status;
+    }
   });
 });
