@@ -45,6 +45,8 @@ import {
   readAnswer,
 } from "../pipeline/read_answer.ts";
 
+/** The `error` of a signal whose dispatch was aborted. */
+export const DISPATCH_ABORTED_ERROR = "dispatch aborted";
 /**
  * How the dispatcher notices the artifact: `watch` reacts to directory watch
  * events and polls as a fallback; `poll` only polls (for network file systems,
@@ -737,7 +739,7 @@ class FileDispatch {
   #throwIfAborted(): void {
     const { signal, caseId, step } = this.#target.context;
     if (!signal?.aborted) return;
-    this.#signalError = "dispatch aborted";
+    this.#signalError = DISPATCH_ABORTED_ERROR;
     throw new DispatchError(
       "aborted",
       `Dispatch ${this.#target.dispatchId} for ${caseId} ${step} was aborted`,

@@ -9,6 +9,9 @@ import { findSignalFiles } from "./find_signal_files.ts";
 import { readSignal, writeSignal } from "./signal.ts";
 import { type Clock, formatTimestamp, systemClock } from "../util/clock.ts";
 
+/** The `error` of a signal closed because its run ended. */
+export const RUN_ENDED_ERROR = "run ended before the artifact was accepted";
+
 /**
  * Marks every open signal under `runDir` as `error` ("run ended before the
  * artifact was accepted") and returns how many it closed.
@@ -26,7 +29,7 @@ export async function finalizeSignals(
     await writeSignal(path, {
       ...signal,
       status: "error",
-      error: "run ended before the artifact was accepted",
+      error: RUN_ENDED_ERROR,
       timestamp: formatTimestamp(clock.now()),
     });
     closed += 1;

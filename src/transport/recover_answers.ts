@@ -1,12 +1,15 @@
 /**
  * Answers that arrived while no calibrate was waiting: after calibrate was
  * killed, an agent may still have written the artifact of a signal that was
- * `waiting` or `processing`. `--resume` accepts such an artifact without
- * asking again.
+ * `waiting` or `processing`, or written it just before an interrupted
+ * calibrate aborted the dispatch or closed the signal on its way out. `--resume` accepts such an
+ * artifact without asking again.
  *
  * @module
  */
 import { dirname, resolve } from "node:path";
+import { DISPATCH_ABORTED_ERROR } from "./file_dispatcher.ts";
+import { RUN_ENDED_ERROR } from "./finalize_signals.ts";
 import { findSignalFiles } from "./find_signal_files.ts";
 import { readSignal } from "./signal.ts";
 import { type AnswerRepair, readAnswer } from "../pipeline/read_answer.ts";
@@ -20,8 +23,9 @@ export interface RecoveredAnswer {
 }
 
 /**
- * Returns, per artifact path, the payload (and repairs) of every open signal under
- * `runDir` whose artifact is present with the signal's `dispatch_id`.
+ * Returns, per artifact path, the payload (and repairs) of every signal under
+ * `runDir` left open, aborted, or closed because its run ended, whose artifact is
+ * present with the signal's `dispatch_id`.
  * Artifacts that are missing, stale or not valid wrappers are left out (the
  * step is offered again), and so is an `artifact_path` that is not beside
  * its signal or leads outside `runDir` (never read).
@@ -32,9 +36,12 @@ export async function recoverAnswers(
   const answers = new Map<string, RecoveredAnswer>();
   for await (const path of findSignalFiles(runDir)) {
     const signal = await readSignal(path);
-    if (signal?.status !== "waiting" && signal?.status !== "processing") {
-      continue;
-    }
+    const open = signal?.status === "waiting" ||
+      signal?.status === "processing" ||
+      (signal?.status === "error" &&
+        (signal.error === RUN_ENDED_ERROR ||
+          signal.error === DISPATCH_ABORTED_ERROR));
+    if (!open) continue;
     // The signal is agent-writable: only an artifact beside it, inside the
     // run directory (symlinks followed), can answer it.
     const artifactPath = resolve(signal.artifact_path);

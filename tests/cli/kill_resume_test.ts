@@ -40,17 +40,23 @@ const answeredLines = (lines: readonly string[]) =>
 
 const STACK_LINE = /^\s+at .*:\d+:\d+\)?$/m;
 
+const TRANSPORTS = [
+  ["--dispatch=file", ["--dispatch=file"]],
+  ["a batch-file run", [
+    "--dispatch=batch-file",
+    "--parallel=4",
+    "--batch-size=4",
+  ]],
+] as const;
+
 for (
-  const [name, transport] of [
-    ["--dispatch=file", ["--dispatch=file"]],
-    ["a batch-file run", [
-      "--dispatch=batch-file",
-      "--parallel=4",
-      "--batch-size=4",
-    ]],
-  ] as const
+  const [name, transport, signal] of [
+    ...TRANSPORTS.map(([n, t]) => [n, t, "SIGKILL"] as const),
+    ...TRANSPORTS.map(([n, t]) => [n, t, "SIGTERM"] as const),
+    [...TRANSPORTS[0], "SIGINT"] as const,
+  ]
 ) {
-  Deno.test(`SIGKILL mid ${name}, then --resume: 20/20, nothing answered twice`, async () => {
+  Deno.test(`${signal} mid ${name}, then --resume: 20/20, nothing answered twice`, async () => {
     await withTempDir(async (dir) => {
       const expected = await expectedOutcomes(dir);
       const runDir = join(dir, "run");
@@ -66,9 +72,16 @@ for (
       await first.waitForLine(/^responder: answering/);
       const killed = spawnAsterisk(args);
       await killed.waitForLine(/^\[4\/12\]/);
-      killed.kill("SIGKILL");
+      killed.kill(signal);
       first.kill("SIGKILL");
-      assert.equal((await killed.status).signal, "SIGKILL");
+      const killedStatus = await killed.status;
+      if (signal === "SIGKILL") {
+        assert.equal(killedStatus.signal, "SIGKILL");
+      } else {
+        // An interrupt ends the run cleanly: exit 130, no stack trace.
+        assert.equal(killedStatus.code, 130, killed.lines.join("\n"));
+        assert.doesNotMatch(killed.lines.join("\n"), STACK_LINE);
+      }
       await first.status;
 
       const second = startResponder(runDir);
@@ -135,7 +148,11 @@ Deno.test("the auto responder killed mid-run stops the run with exit 1; --resume
     const started = await run.waitForLine(/responder started \(pid \d+\)/);
     const pid = Number(started.match(/pid (\d+)/)![1]);
     await run.waitForLine(/^\[2\/12\]/);
+    const killedAt = performance.now();
     Deno.kill(pid, "SIGKILL");
+    await run.waitForLine(/Run stopped: the responder/, 10_000);
+    const noticed = performance.now() - killedAt;
+    assert.ok(noticed < 1000, `noticed ${Math.round(noticed)} ms after`);
     const status = await run.status;
     assert.equal(status.code, 1);
     const err = run.lines.join("\n");
