@@ -164,7 +164,11 @@ async function exists(path: string): Promise<boolean> {
  * already has a claim: true when this responder may answer it. Otherwise
  * (file transport) it is answered signal by signal.
  */
-async function claimIfShared(path: string, signal: Signal): Promise<boolean> {
+async function claimIfShared(
+  path: string,
+  signal: Signal,
+  clock: TimerClock,
+): Promise<boolean> {
   const signalDir = dirname(path);
   const shared = await exists(join(dirname(signalDir), MANIFEST_FILE)) ||
     await exists(join(signalDir, CLAIM_FILE));
@@ -172,6 +176,7 @@ async function claimIfShared(path: string, signal: Signal): Promise<boolean> {
   return await claimSignal(signalDir, {
     dispatchId: signal.dispatch_id,
     agent: RESPONDER_AGENT,
+    clock,
   });
 }
 
@@ -327,7 +332,7 @@ export function startResponder(options: ResponderOptions): Responder {
       const key = `${path}:${signal.dispatch_id}`;
       if (seen.has(key)) return;
       seen.add(key);
-      if (await claimIfShared(path, signal)) schedule(path, signal);
+      if (await claimIfShared(path, signal, clock)) schedule(path, signal);
     } catch (error) {
       emit({ type: "io-error", path, message: (error as Error).message });
     }

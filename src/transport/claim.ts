@@ -12,7 +12,12 @@
  * @module
  */
 import { join } from "node:path";
-import { type Clock, formatTimestamp, systemClock } from "../util/clock.ts";
+import {
+  delay,
+  formatTimestamp,
+  systemClock,
+  type TimerClock,
+} from "../util/clock.ts";
 import { readTextIfExists } from "../util/read_json_file.ts";
 import { readSignal, SIGNAL_FILE } from "./signal.ts";
 
@@ -75,11 +80,12 @@ export interface ClaimSignalOptions {
   /** Who claims it (free text, e.g. `subagent-2`). */
   readonly agent: string;
   /**
-   * Source of `claimed_at`.
+   * Source of `claimed_at`, of the time a lock's age is measured against,
+   * and of the pauses while a claim being written settles.
    *
    * @default {systemClock}
    */
-  readonly clock?: Clock;
+  readonly clock?: TimerClock;
 }
 
 /** Reads of an unparseable claim before it counts as garbage. */
@@ -131,14 +137,14 @@ type Held =
  * Reads the existing claim, giving a claim that is still being written (the
  * winner creates the file, then writes it) a moment to become valid.
  */
-async function readHeld(path: string): Promise<Held> {
+async function readHeld(path: string, clock: TimerClock): Promise<Held> {
   for (let read = 1;; read++) {
     const text = await readTextIfExists(path);
     if (text === undefined) return { kind: "missing" };
     const claim = parseClaim(text);
     if (claim) return { kind: "claim", claim };
     if (read >= SETTLE_READS) return { kind: "garbage" };
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_PAUSE_MS));
+    await delay(SETTLE_PAUSE_MS, { clock });
   }
 }
 
@@ -202,13 +208,14 @@ async function removeStale(
   path: string,
   dispatchId: number,
   signalDir: string,
+  clock: TimerClock,
 ): Promise<"removed" | "held" | "busy"> {
   const lock = `${path}${LOCK_SUFFIX}`;
-  if (!await takeLock(lock, Date.now())) return "busy";
+  if (!await takeLock(lock, clock.now().getTime())) return "busy";
   try {
     // Read again, giving a claim being written (created, not yet filled) its
     // moment: only a claim that is still stale now may go.
-    const held = await readHeld(path);
+    const held = await readHeld(path, clock);
     if (held.kind === "missing") return "removed";
     if (
       held.kind === "claim" && await blocks(held.claim, dispatchId, signalDir)
@@ -296,7 +303,7 @@ export async function claimSignal(
     )
   }\n`;
   if (await createExclusive(path, text)) return true;
-  const held = await readHeld(path);
+  const held = await readHeld(path, clock);
   if (
     held.kind === "claim" && await blocks(held.claim, dispatchId, signalDir)
   ) {
@@ -304,7 +311,7 @@ export async function claimSignal(
   }
   if (
     held.kind !== "missing" &&
-    await removeStale(path, dispatchId, signalDir) === "held"
+    await removeStale(path, dispatchId, signalDir, clock) === "held"
   ) {
     return false;
   }

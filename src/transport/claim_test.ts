@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CLAIM_FILE, claimSignal, parseClaim, readClaim } from "./claim.ts";
 import { SIGNAL_FILE, writeSignal } from "./signal.ts";
-import type { Clock } from "../util/clock.ts";
+import { FakeTime } from "../util/fake_time.ts";
+import { withDeadline } from "../../tests/support/wait_for.ts";
 
-const clock: Clock = { now: () => new Date("2026-02-17T10:00:00.250Z") };
+const clock = new FakeTime({ start: "2026-02-17T10:00:00.250Z" });
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "asterisk-claim-" });
@@ -136,10 +137,32 @@ Deno.test("a forged claim naming a dispatch newer than the signal is stale and r
   });
 });
 
-Deno.test("a claim that stays unparseable is replaced", async () => {
+Deno.test("a claim that stays unparseable is replaced after settle pauses on the clock", async () => {
   await withDir(async (dir) => {
     await writeClaim(dir, "");
-    assert.equal(await claimSignal(dir, { dispatchId: 2, agent: "a" }), true);
+    const time = new FakeTime();
+    let done = false;
+    const claiming = claimSignal(dir, {
+      dispatchId: 2,
+      agent: "a",
+      clock: time,
+    })
+      .finally(() => done = true);
+    // Each pause is a fake timer: the claim waits until the test advances it,
+    // 9 pauses of 10 ms before the first read, 9 more under the lock.
+    let pauses = 0;
+    await withDeadline(async () => {
+      while (!done) {
+        await time.runMicrotasks();
+        if (time.pendingTimers === 0) continue;
+        assert.equal(time.nextTimerIn, 10);
+        await time.tickAsync(10);
+        pauses++;
+      }
+    }, "the claim settles");
+    assert.equal(await claiming, true);
+    assert.equal(pauses, 18);
+    assert.equal(time.monotonic(), 180);
     assert.equal((await readClaim(join(dir, CLAIM_FILE)))?.dispatch_id, 2);
   });
 });

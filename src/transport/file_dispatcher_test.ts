@@ -582,7 +582,7 @@ Deno.test("a claim naming the dispatch is reported once, before the artifact is 
       await claimSignal(dir, {
         dispatchId: 70,
         agent: "subagent-2",
-        clock: { now: () => new Date("2026-02-17T10:00:05Z") },
+        clock: new FakeTime({ start: "2026-02-17T10:00:05Z" }),
       }),
       true,
     );
