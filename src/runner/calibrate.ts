@@ -119,7 +119,9 @@ export interface CalibrateOptions {
   /**
    * Group steps into one store transaction written at most this often (the
    * in-process path); 0 commits every step at once (agents' answers cost
-   * money).
+   * money). Grouped commits also skip SQLite's fsyncs (`synchronous=OFF`):
+   * a killed calibrate loses nothing committed; a power loss may lose a run
+   * that the stub redoes in seconds.
    *
    * @default {0}
    */
@@ -138,7 +140,11 @@ export interface CalibrateOptions {
    */
   readonly openStore?: (
     path: string,
-    options: { readonly commitIntervalMs: number; readonly now: () => Date },
+    options: {
+      readonly commitIntervalMs: number;
+      readonly synchronous: "normal" | "off";
+      readonly now: () => Date;
+    },
   ) => Store;
   /** Threshold overrides. */
   readonly thresholds?: Partial<Thresholds>;
@@ -247,6 +253,7 @@ export async function calibrate(
       const storePath = join(layout.root, STORE_FILE);
       const store = openStore(storePath, {
         commitIntervalMs: options.commitIntervalMs ?? 0,
+        synchronous: (options.commitIntervalMs ?? 0) > 0 ? "off" : "normal",
         now: () => clock.now(),
       });
       let failed = false;
