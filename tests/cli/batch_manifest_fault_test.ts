@@ -79,13 +79,12 @@ Deno.test("a batch manifest that cannot be written stops the run within a second
             { caseId: signal.case_id, step: signal.step },
             knowledge,
           );
-        // The first recall of C5–C12 breaks the manifest and is answered;
-        // the later ones wait, as agents that find no manifest would.
-        if (
-          signal.step !== "F0_RECALL" || Number(signal.case_id.slice(1)) < 5
-        ) {
-          return await answer();
-        }
+        // The first triage breaks the manifest and is answered; the later
+        // ones wait, as agents that find no manifest would. A triage is
+        // dispatched only after its case's recall was committed, so the
+        // store holds accepted steps when the run stops (breaking at a
+        // recall of the first batch raced the first commit: restored 0).
+        if (signal.step !== "F1_TRIAGE") return await answer();
         if (manifestPath === undefined) {
           manifestPath = join(
             dirname(dirname(signal.artifact_path)),
