@@ -1,15 +1,18 @@
 /**
- * The parallel runner (`--parallel N`): cases advance in waves of up to
- * `batchSize` steps, each wave dispatched at once (one batch with a manifest
- * and a briefing on a batch transport).
+ * The parallel runner (`--parallel N`): a sliding window of `concurrency`
+ * slots, each given the next ready step as soon as its previous step is
+ * applied (one slow answer holds only its own slot). On a batch transport
+ * (one manifest and briefing per batch, batches never overlap) steps go out
+ * in batches of up to `batchSize` instead, the next once the last is in.
  *
- * 1. **Triage phase**: F0 and F1 of every case, in waves, scenario order;
- *    spare slots of a wave go to review steps of cases triage sent straight
- *    to review (skips, resolved recall hits).
- * 2. **Clustering** (reference §7) of the cases triage sent to investigation.
- * 3. **Investigation phase**: everything else, in waves — F2–F4 steps first,
- *    then review steps, scenario order within each — among the cases that
- *    are ready:
+ * 1. **Triage phase**: F0 and F1 of every case, scenario order; spare slots
+ *    go to review steps of cases triage sent straight to review (skips,
+ *    resolved recall hits).
+ * 2. **Clustering** (reference §7) of the cases triage sent to investigation,
+ *    once no triage step is ready or in flight.
+ * 3. **Investigation phase**: everything else — F2–F4 steps first, then
+ *    review steps, scenario order within each — among the cases that are
+ *    ready:
  *    - a cluster's representative is ready at once; its other members wait
  *      until it is linked to an RCA (or finishes without one), so their own
  *      correlation sees it. Each member then runs its own pipeline, which
@@ -23,11 +26,12 @@
  *    - cases sent to review by triage (skips, resolved recall hits) continue
  *      at once.
  *
- * Answers within a wave are applied in input (scenario) order, so store ids
- * do not depend on timing. Because every case runs its own pipeline, results
- * equal the serial run's case by case: paths, defect types, components, and
- * RCA linkage (which cases share an RCA; the RCAs' store ids may be numbered
- * in another order).
+ * Answers are applied one at a time, in the order they come back (a batch's
+ * in input order), never while another is being applied. Because every case
+ * runs its own pipeline and waits for what it depends on, results equal the
+ * serial run's case by case: paths, defect types, components, and RCA
+ * linkage (which cases share an RCA; the RCAs' store ids may be numbered in
+ * another order).
  *
  * @module
  */
@@ -41,7 +45,13 @@ import {
 import { type Cluster, clusterCases } from "./clustering.ts";
 import { briefingSource } from "./run_briefing.ts";
 import { RecallGate } from "./recall_gate.ts";
-import { runWave } from "./run_wave.ts";
+import {
+  admitStep,
+  applySettled,
+  dispatchStep,
+  runWave,
+  type SettledStep,
+} from "./run_wave.ts";
 import type { TriageResult } from "../pipeline/artifact_schemas.ts";
 import { relinkCase } from "../pipeline/store_effects.ts";
 import type { BatchPhase } from "../transport/batch_dispatcher.ts";
@@ -49,13 +59,14 @@ import type { BatchPhase } from "../transport/batch_dispatcher.ts";
 /** Options of {@linkcode runParallel}. */
 export interface ParallelOptions {
   /**
-   * Steps per wave (signals per batch manifest).
+   * Steps per batch on a batch transport (signals per batch manifest).
    *
    * @default {4}
    */
   readonly batchSize?: number;
   /**
-   * Requests in flight at once when the adapter has no batch support.
+   * Slots of the sliding window (steps in flight at once) when the adapter
+   * has no batch support.
    *
    * @default {batchSize}
    */
@@ -103,8 +114,14 @@ export async function runParallel(
   const waitingFor = new Map<string, string>();
   const propagated = new Set<string>();
 
-  const reportFinished = () => {
-    for (const record of run.records) {
+  const position = new Map(run.records.map((r, i) => [r.gt.id, i]));
+  /** Reports newly finished cases among `records` (all), in scenario order. */
+  const reportFinished = (records: readonly CaseRecord[] = run.records) => {
+    const sorted = records === run.records ? records : [...records].sort((
+      a,
+      b,
+    ) => position.get(a.gt.id)! - position.get(b.gt.id)!);
+    for (const record of sorted) {
       if (!isFinished(record) || reported.has(record.gt.id)) continue;
       reported.add(record.gt.id);
       completed += 1;
@@ -214,70 +231,155 @@ export async function runParallel(
     await release();
   }
 
-  while (true) {
-    run.signal?.throwIfAborted();
-    const candidates = await ready();
-    if (candidates.length === 0) {
+  /** Clusters the cases triage sent to investigation; investigation begins. */
+  const beginInvestigation = async () => {
+    phase = "investigation";
+    clusters = clusterCases(
+      run.records
+        .filter((r) =>
+          !isFinished(r) &&
+          (r.state.current_step === "F2_RESOLVE" ||
+            r.state.current_step === "F3_INVESTIGATE")
+        )
+        .map((r) => ({ caseId: r.gt.id, triage: latestTriage(r) })),
+    );
+    for (const cluster of clusters) {
+      for (const member of cluster.members.slice(1)) {
+        waitingFor.set(member, cluster.representative);
+      }
+    }
+    await run.store.transaction(() =>
+      run.store.setSetting(CLUSTERS_KEY, clusters)
+    );
+    await release();
+  };
+
+  /**
+   * After steps were applied (of `records`, or of any case): newly finished
+   * cases, waits, propagation.
+   */
+  const afterApplied = async (records?: readonly CaseRecord[]) => {
+    reportFinished(records);
+    if (phase === "investigation") {
+      await release();
+      await propagate();
+    }
+  };
+
+  /** Runs `records` (at most `batchSize`) as one wave and applies it. */
+  const wave = async (records: readonly CaseRecord[]) => {
+    await runWave(run, records, {
+      phase,
+      concurrency,
+      briefing: (inFlight) =>
+        briefings.next({
+          phase,
+          batchSize: records.length,
+          completed,
+          clusters: phase === "investigation" ? clusters : [],
+          inFlight,
+        }),
+    });
+    await afterApplied();
+  };
+
+  if (run.adapter.answerBatch) {
+    // A batch transport: one batch at a time.
+    while (true) {
+      run.signal?.throwIfAborted();
+      const candidates = await ready();
+      if (candidates.length > 0) {
+        await wave(candidates.slice(0, batchSize));
+        continue;
+      }
       if (phase === "triage") {
-        phase = "investigation";
-        clusters = clusterCases(
-          run.records
-            .filter((r) =>
-              !isFinished(r) &&
-              (r.state.current_step === "F2_RESOLVE" ||
-                r.state.current_step === "F3_INVESTIGATE")
-            )
-            .map((r) => ({ caseId: r.gt.id, triage: latestTriage(r) })),
-        );
-        for (const cluster of clusters) {
-          for (const member of cluster.members.slice(1)) {
-            waitingFor.set(member, cluster.representative);
-          }
-        }
-        await run.store.transaction(() =>
-          run.store.setSetting(CLUSTERS_KEY, clusters)
-        );
-        await release();
+        await beginInvestigation();
         continue;
       }
       if (run.records.every(isFinished)) break;
       // Nothing is ready but cases remain: waits that can no longer end.
       // Release them all rather than stall (references stay unresolved).
       waitingFor.clear();
-      const stalled = run.records.filter((r) => !isFinished(r));
-      await runWave(run, stalled.slice(0, batchSize), {
-        phase,
-        concurrency,
-        briefing: (inFlight) =>
-          briefings.next({
-            phase,
-            batchSize: Math.min(batchSize, stalled.length),
-            completed,
-            clusters,
-            inFlight,
-          }),
-      });
+      await wave(run.records.filter((r) => !isFinished(r)).slice(0, batchSize));
+    }
+    await propagate();
+    return;
+  }
+
+  // The sliding window: every slot holds a step in flight while one is
+  // ready; answers are applied one at a time as they come back.
+  const inFlight = new Set<string>();
+  const settled: SettledStep[] = [];
+  let wake: (() => void) | undefined;
+  const start = async (record: CaseRecord) => {
+    if (!await admitStep(run, record)) {
+      // Failed here at the step limit.
+      reportFinished([record]);
+      return;
+    }
+    inFlight.add(record.gt.id);
+    dispatchStep(run, record).then((step) => {
+      settled.push(step);
+      wake?.();
+    });
+  };
+  /** Resolves once an answer is in (at once when one is waiting). */
+  const nextSettled = () =>
+    settled.length > 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => wake = resolve);
+  let stop: unknown;
+  while (true) {
+    if (stop === undefined && !run.signal?.aborted) {
+      let free = concurrency - inFlight.size;
+      if (free > 0) {
+        for (const record of await ready()) {
+          if (free === 0) break;
+          if (inFlight.has(record.gt.id)) continue;
+          await start(record);
+          if (inFlight.has(record.gt.id)) free -= 1;
+        }
+      }
+    }
+    if (inFlight.size === 0) {
+      if (stop !== undefined) throw stop;
+      run.signal?.throwIfAborted();
+      // A step limit may have failed a case just now.
       reportFinished();
+      if ((await ready()).length > 0) continue;
+      if (phase === "triage") {
+        await beginInvestigation();
+        continue;
+      }
+      if (run.records.every(isFinished)) break;
+      // Nothing is ready but cases remain: waits that can no longer end.
+      // Release them all rather than stall (references stay unresolved).
+      waitingFor.clear();
+      for (const record of run.records) {
+        if (inFlight.size >= concurrency) break;
+        if (!isFinished(record)) await start(record);
+      }
       continue;
     }
-    const wave = candidates.slice(0, batchSize);
-    await runWave(run, wave, {
-      phase,
-      concurrency,
-      briefing: (inFlight) =>
-        briefings.next({
-          phase,
-          batchSize: wave.length,
-          completed,
-          clusters: phase === "investigation" ? clusters : [],
-          inFlight,
-        }),
-    });
-    reportFinished();
-    if (phase === "investigation") {
-      await release();
-      await propagate();
+    await nextSettled();
+    wake = undefined;
+    const arrived = settled.splice(0);
+    for (const step of arrived) inFlight.delete(step.record.gt.id);
+    // After an abort or an environment failure nothing more is applied or
+    // offered; the steps in flight are waited for (their transports end
+    // them), then the run stops.
+    if (stop !== undefined) continue;
+    if (run.signal?.aborted) {
+      stop = run.signal.reason;
+      continue;
     }
+    try {
+      await applySettled(run, arrived);
+    } catch (error) {
+      stop = error;
+      continue;
+    }
+    await afterApplied(arrived.map((step) => step.record));
   }
   await propagate();
 }

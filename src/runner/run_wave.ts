@@ -97,78 +97,92 @@ async function logStopped(
 }
 
 /**
- * Runs the current step of each of `records`. Finished cases are skipped; a
- * case past the step limit, or whose answer fails, is marked failed; an abort
- * propagates.
+ * Admits `record` to a dispatch: false when it is finished, or past the step
+ * limit (then it is failed here).
  */
-export async function runWave(
+export async function admitStep(
   run: CalibrationRun,
-  records: readonly CaseRecord[],
-  options: WaveOptions,
-): Promise<void> {
-  const active: CaseRecord[] = [];
-  for (const record of records) {
-    if (isFinished(record)) continue;
-    if (stepCount(record.state) >= MAX_STEPS_PER_CASE) {
-      await failCase(
-        run,
-        record,
-        new Error(
-          `Case ${record.gt.id} exceeded ${MAX_STEPS_PER_CASE} steps; expected the pipeline to reach DONE`,
-        ),
-      );
-      continue;
-    }
-    active.push(record);
-  }
-  if (active.length === 0) return;
-  run.signal?.throwIfAborted();
-  const requests = active.map((record) => requestFor(run, record));
-  const adapter = run.adapter;
+  record: CaseRecord,
+): Promise<boolean> {
+  if (isFinished(record)) return false;
+  if (stepCount(record.state) < MAX_STEPS_PER_CASE) return true;
+  await failCase(
+    run,
+    record,
+    new Error(
+      `Case ${record.gt.id} exceeded ${MAX_STEPS_PER_CASE} steps; expected the pipeline to reach DONE`,
+    ),
+  );
+  return false;
+}
+
+/** One step offered to the adapter and how it ended. */
+export interface SettledStep {
+  readonly record: CaseRecord;
+  readonly request: StepRequest;
+  readonly result: PromiseSettledResult<StepAnswer>;
+  readonly timing: DispatchTiming;
+}
+
+/** Observes the dispatch of `request` (a step-dispatched event). */
+function observeDispatched(run: CalibrationRun, request: StepRequest): void {
+  run.observe({
+    type: "step-dispatched",
+    caseId: request.caseId,
+    step: request.step,
+  });
+}
+
+/** Observes the answer of `request` (a step-answered event). */
+function observeAnswered(
+  run: CalibrationRun,
+  request: StepRequest,
+  result: PromiseSettledResult<unknown>,
+): void {
+  run.observe({
+    type: "step-answered",
+    caseId: request.caseId,
+    step: request.step,
+    ok: result.status === "fulfilled",
+  });
+}
+
+/**
+ * Offers the current step of `record` (admitted by {@linkcode admitStep}) to
+ * the adapter's `answer` on its own; resolves when the answer is in, never
+ * rejects (the result says how it ended). Nothing is applied.
+ */
+export async function dispatchStep(
+  run: CalibrationRun,
+  record: CaseRecord,
+): Promise<SettledStep> {
+  const request = requestFor(run, record);
   const offeredAt = run.clock.now();
-  // When each answer came back; a batch's answers come back together.
-  const settledAt: Date[] = [];
-  const dispatched = (r: StepRequest) =>
-    run.observe({ type: "step-dispatched", caseId: r.caseId, step: r.step });
-  const answered = (r: StepRequest, result: PromiseSettledResult<unknown>) =>
-    run.observe({
-      type: "step-answered",
-      caseId: r.caseId,
-      step: r.step,
-      ok: result.status === "fulfilled",
-    });
-  let results: PromiseSettledResult<StepAnswer>[];
-  if (adapter.answerBatch) {
-    requests.forEach(dispatched);
-    results = await adapter.answerBatch(requests, {
-      phase: options.phase,
-      briefing: () => options.briefing(active),
-    });
-    settledAt.push(...requests.map(() => run.clock.now()));
-    requests.forEach((r, i) => answered(r, results[i]));
-  } else {
-    const ask = async (request: StepRequest, i: number) => {
-      dispatched(request);
-      const result = await settle(adapter.answer(request));
-      settledAt[i] = run.clock.now();
-      answered(request, result);
-      return result;
-    };
-    results = requests.length === 1
-      ? [await ask(requests[0], 0)]
-      : await pMap(requests, ask, { concurrency: options.concurrency ?? 1 });
-  }
-  if (run.signal?.aborted) throw run.signal.reason;
+  observeDispatched(run, request);
+  const result = await settle(run.adapter.answer(request));
+  const timing = { offeredAt, settledAt: run.clock.now() };
+  observeAnswered(run, request, result);
+  return { record, request, result, timing };
+}
+
+/**
+ * Applies settled steps in the order given: each accepted answer commits its
+ * step, a rejected or failed one fails its case. An environment failure
+ * (disk, directories, store) blames no case: the other answers are accepted
+ * (none after a store failure), then it is thrown.
+ */
+export async function applySettled(
+  run: CalibrationRun,
+  settled: readonly SettledStep[],
+): Promise<void> {
   let stop: unknown;
-  for (const [i, record] of active.entries()) {
-    const result = results[i];
-    const timing = { offeredAt, settledAt: settledAt[i] };
+  for (const { record, request, result, timing } of settled) {
     try {
       if (result.status === "rejected") throw result.reason;
       await applyAnswer(run, record, result.value, timing);
     } catch (error) {
       // The environment failed (disk, directories, store): the case is not
-      // to blame. Accept the wave's other answers, then stop the run.
+      // to blame. Accept the other answers, then stop the run.
       if (isEnvironmentFailure(error)) {
         stop ??= error;
         if (error instanceof StoreIoError) break;
@@ -178,7 +192,7 @@ export async function runWave(
       const rejected = isRejectedAnswer(error);
       if (rejected) {
         record.answers.push({
-          step: requests[i].step,
+          step: request.step,
           repairs: [],
           flags: [],
           rejected: (error as Error).message,
@@ -191,4 +205,47 @@ export async function runWave(
     }
   }
   if (stop !== undefined) throw stop;
+}
+
+/**
+ * Runs the current step of each of `records`. Finished cases are skipped; a
+ * case past the step limit, or whose answer fails, is marked failed; an abort
+ * propagates.
+ */
+export async function runWave(
+  run: CalibrationRun,
+  records: readonly CaseRecord[],
+  options: WaveOptions,
+): Promise<void> {
+  const active: CaseRecord[] = [];
+  for (const record of records) {
+    if (await admitStep(run, record)) active.push(record);
+  }
+  if (active.length === 0) return;
+  run.signal?.throwIfAborted();
+  const adapter = run.adapter;
+  let settled: SettledStep[];
+  if (adapter.answerBatch) {
+    const requests = active.map((record) => requestFor(run, record));
+    const offeredAt = run.clock.now();
+    for (const request of requests) observeDispatched(run, request);
+    const results = await adapter.answerBatch(requests, {
+      phase: options.phase,
+      briefing: () => options.briefing(active),
+    });
+    // A batch's answers come back together.
+    const timing = { offeredAt, settledAt: run.clock.now() };
+    settled = active.map((record, i) => {
+      observeAnswered(run, requests[i], results[i]);
+      return { record, request: requests[i], result: results[i], timing };
+    });
+  } else {
+    settled = active.length === 1
+      ? [await dispatchStep(run, active[0])]
+      : await pMap(active, (record) => dispatchStep(run, record), {
+        concurrency: options.concurrency ?? 1,
+      });
+  }
+  if (run.signal?.aborted) throw run.signal.reason;
+  await applySettled(run, settled);
 }

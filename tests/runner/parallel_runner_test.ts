@@ -8,6 +8,7 @@ import type { RunEvent } from "../../src/runner/run_event.ts";
 import { loadScenario } from "../../src/scenario/load_scenario.ts";
 import type { Scenario } from "../../src/scenario/scenario_schema.ts";
 import { caseOutcomes } from "../support/case_outcome.ts";
+import { shuffledAdapter } from "../support/shuffled_adapter.ts";
 import { withTempDir } from "../support/temp_dir.ts";
 import {
   HAS_UPSTREAM_DATASETS,
@@ -17,20 +18,26 @@ import {
 
 function run(
   scenario: Scenario,
-  options: { parallel?: number; batchSize?: number } = {},
+  options: { parallel?: number; batchSize?: number; shuffleSeed?: number } = {},
   observe?: (event: RunEvent) => void,
 ) {
+  const { shuffleSeed, ...rest } = options;
   return withTempDir((dir) =>
     calibrate({
       scenario,
       runDir: dir,
       adapterName: "stub",
       dispatchName: "in-process",
-      transport: ({ run }) => ({
-        adapter: createStubAdapter(scenario, run.knowledge),
-      }),
+      transport: ({ run }) => {
+        const stub = createStubAdapter(scenario, run.knowledge);
+        return {
+          adapter: shuffleSeed === undefined
+            ? stub
+            : shuffledAdapter(stub, shuffleSeed),
+        };
+      },
       observe,
-      ...options,
+      ...rest,
     })
   );
 }
@@ -137,6 +144,72 @@ Deno.test("any batch size and parallelism gives the serial outcome", async () =>
   }
 });
 
+Deno.test("a slow answer holds only its own slot (sliding window)", async () => {
+  // C1's recall answers only once 4 other steps were answered: in lock-step
+  // waves they would all wait for it.
+  let release!: () => void;
+  const slow = new Promise<void>((resolve) => release = resolve);
+  let timedOut = false;
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    release();
+  }, 10_000);
+  let stub: ReturnType<typeof createStubAdapter> | undefined;
+  let othersAnswered = 0;
+  let othersBeforeSlow = -1;
+  const adapter: ModelAdapter = {
+    name: "slow-c1",
+    async answer(request) {
+      const answer = await stub!.answer(request);
+      if (request.caseId === "C1" && request.step === "F0_RECALL") {
+        await slow;
+        othersBeforeSlow = othersAnswered;
+      } else if ((othersAnswered += 1) === 4) {
+        release();
+      }
+      return answer;
+    },
+  };
+  try {
+    const { report } = await withTempDir((dir) =>
+      calibrate({
+        scenario: ptpMock,
+        runDir: dir,
+        parallel: 4,
+        adapterName: "stub",
+        dispatchName: "in-process",
+        transport: ({ run }) => {
+          stub = createStubAdapter(ptpMock, run.knowledge);
+          return { adapter };
+        },
+      })
+    );
+    assert.equal(timedOut, false, "C1's slot held the others");
+    assert.ok(othersBeforeSlow >= 4, `${othersBeforeSlow}`);
+    const serial = await run(ptpMock);
+    assert.deepEqual(
+      caseOutcomes(report.case_results),
+      caseOutcomes(serial.report.case_results),
+    );
+  } finally {
+    clearTimeout(deadline);
+  }
+});
+
+Deno.test("answers coming back out of order give the serial outcome", async () => {
+  const serial = caseOutcomes((await run(ptpMock)).report.case_results);
+  for (const parallel of [2, 4, 8]) {
+    for (const shuffleSeed of [1, 2, 3]) {
+      const result = await run(ptpMock, { parallel, shuffleSeed });
+      assert.deepEqual(
+        caseOutcomes(result.report.case_results),
+        serial,
+        `parallel ${parallel}, seed ${shuffleSeed}`,
+      );
+    }
+  }
+});
+
 Deno.test("parallel reports are deterministic", async () => {
   const first = await run(ptpMock, { parallel: 4 });
   const second = await run(ptpMock, { parallel: 4 });
@@ -153,6 +226,11 @@ for (const name of UPSTREAM_DATASETS) {
       const parallel = await run(scenario, { parallel: 4, batchSize: 4 });
       assert.deepEqual(
         caseOutcomes(parallel.report.case_results),
+        caseOutcomes(serial.report.case_results),
+      );
+      const shuffled = await run(scenario, { parallel: 4, shuffleSeed: 7 });
+      assert.deepEqual(
+        caseOutcomes(shuffled.report.case_results),
         caseOutcomes(serial.report.case_results),
       );
     },

@@ -11,6 +11,7 @@ import {
 } from "../../src/runner/calibrate.ts";
 import type { RunObserver } from "../../src/runner/run_event.ts";
 import type { Scenario } from "../../src/scenario/scenario_schema.ts";
+import { shuffledAdapter } from "./shuffled_adapter.ts";
 import { withTempDir } from "./temp_dir.ts";
 
 /** Options of {@linkcode runStub}. */
@@ -21,6 +22,11 @@ export interface RunStubOptions {
   readonly batchSize?: number;
   /** Receives the run's events. */
   readonly observe?: RunObserver;
+  /**
+   * Answers come back out of order (seeded; see
+   * {@linkcode shuffledAdapter}).
+   */
+  readonly shuffleSeed?: number;
 }
 
 /** Calibrates `scenario` with the stub; the run directory is removed after. */
@@ -36,9 +42,14 @@ export function runStub(
       batchSize: options.batchSize ?? 4,
       adapterName: "stub",
       dispatchName: "in-process",
-      transport: ({ run }) => ({
-        adapter: createStubAdapter(scenario, run.knowledge),
-      }),
+      transport: ({ run }) => {
+        const stub = createStubAdapter(scenario, run.knowledge);
+        return {
+          adapter: options.shuffleSeed === undefined
+            ? stub
+            : shuffledAdapter(stub, options.shuffleSeed),
+        };
+      },
       observe: options.observe,
     })
   );
