@@ -12,7 +12,6 @@ import { delay, duration, positiveInteger } from "./option_parsers.ts";
 import type { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
 import { createBasicAnswerer } from "../responder/basic_answerer.ts";
-import { respondOverMcp } from "../mcp/respond_over_mcp.ts";
 import { reportVerdict } from "../report/report_verdict.ts";
 import { startResponder } from "../responder/responder.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
@@ -217,6 +216,8 @@ async function respondMcp(
   scenario: Scenario,
   terminal: Terminal,
 ): Promise<ExitCodeValue> {
+  // The MCP SDK loads only when answering over MCP.
+  const { respondOverMcp } = await import("../mcp/respond_over_mcp.ts");
   const result = await respondOverMcp({
     target,
     token: flags.token,

@@ -10,10 +10,7 @@ import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
 import { duration } from "./option_parsers.ts";
 import type { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
-import { CalibrationHub } from "../mcp/calibration_hub.ts";
 import { DEFAULT_LEASE_MS } from "../mcp/mcp_dispatcher.ts";
-import { isLoopback, serveHttp, ServeOptionsError } from "../mcp/serve_http.ts";
-import { serveStdio } from "../mcp/serve_stdio.ts";
 
 /** Default directory the server's run directories live under. */
 export const DEFAULT_RUN_ROOT = ".asterisk/mcp";
@@ -95,6 +92,15 @@ export async function runServeCommand(
   if (flags.token !== undefined && flags.http === undefined) {
     throw new UsageError("Cannot use --token without --http: stdio needs none");
   }
+  // The MCP SDK (and its JSON-schema validator) loads only for `serve`: the
+  // other commands start 0.1 s sooner.
+  const [{ CalibrationHub }, { isLoopback, serveHttp, ServeOptionsError }, {
+    serveStdio,
+  }] = await Promise.all([
+    import("../mcp/calibration_hub.ts"),
+    import("../mcp/serve_http.ts"),
+    import("../mcp/serve_stdio.ts"),
+  ]);
   const hub = new CalibrationHub({
     root: flags.runRoot,
     leaseMs: flags.lease,
