@@ -10,22 +10,42 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Command } from "commander";
 
-/** Permissions baked into the binary: file access and subprocesses, no network. */
-export const BINARY_PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-run",
-];
+/**
+ * Permissions baked into the binary at `output`, as narrow as the tasks':
+ * read anywhere (scenario files), write `.asterisk` only (relative, so it is
+ * the `.asterisk` of the directory the binary runs in), run only the binary
+ * itself (its responder child and `respond --mcp` servers), no network, no
+ * environment. The binary's own path is where it is built, with symlinks
+ * resolved as in `Deno.execPath()`: a binary moved elsewhere cannot start its
+ * responder child, so build it with `--output` at its final place.
+ */
+export function binaryPermissions(output: string): string[] {
+  return [
+    "--allow-read",
+    "--allow-write=.asterisk",
+    `--allow-run=${canonicalOutput(output)}`,
+  ];
+}
+
+/** `output` made absolute, its directory's symlinks resolved when it exists. */
+function canonicalOutput(output: string): string {
+  const absolute = resolve(output);
+  try {
+    return join(Deno.realPathSync(dirname(absolute)), basename(absolute));
+  } catch {
+    return absolute;
+  }
+}
 
 /** Arguments of the `deno compile` call that builds the binary at `output`. */
 export function compileArgs(output: string): string[] {
   const root = fileURLToPath(new URL("../", import.meta.url));
   return [
     "compile",
-    ...BINARY_PERMISSIONS,
+    ...binaryPermissions(output),
     "--no-prompt",
     "--output",
     output,
@@ -94,6 +114,8 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   if (problem) console.error(`note: ${problem}; trying that`);
+  // The binary's run permission names its real path: its directory first.
+  await Deno.mkdir(dirname(resolve(output)), { recursive: true });
   const { code } = await new Deno.Command(Deno.execPath(), {
     args: compileArgs(output),
     stdout: "inherit",

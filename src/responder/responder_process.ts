@@ -10,6 +10,11 @@
  */
 import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
+import { BUILTIN_SCENARIOS } from "../scenario/builtin_scenarios.ts";
+import {
+  denoExecutable,
+  type RunPermissionQuery,
+} from "../util/deno_executable.ts";
 
 /** Options of {@linkcode spawnResponder}. */
 export interface SpawnResponderOptions {
@@ -48,23 +53,111 @@ export interface ResponderProcess {
 const MAIN_MODULE = fileURLToPath(new URL("../main.ts", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
-/** The command line that runs `asterisk respond` with `args`. */
+/** Answers whether the process may `read` or `write` `path`. */
+export type PathPermissionQuery = (
+  name: "read" | "write",
+  path: string,
+) => boolean;
+
+/** The `read` or `write` permission state of `path`, from `Deno.permissions`. */
+export function mayAccess(name: "read" | "write", path: string): boolean {
+  return Deno.permissions.querySync({ name, path }).state === "granted";
+}
+
+/** Options of {@linkcode respondCommand} and {@linkcode responderPermissions}. */
+export interface RespondCommandOptions {
+  /** Run directory the child answers. */
+  readonly runDir: string;
+  /** Scenario name or path, as given to the child. */
+  readonly scenario: string;
+  /** @default {mayAccess} */
+  readonly mayAccess?: PathPermissionQuery;
+  /** @default {mayRun} */
+  readonly mayRun?: RunPermissionQuery;
+  /** @default {Deno.build.standalone} */
+  readonly standalone?: boolean;
+  /** @default {Deno.execPath()} */
+  readonly execPath?: string;
+}
+
+function permissionList(paths: readonly string[]): string {
+  for (const path of paths) {
+    // Deno splits permission lists on commas and has no escape for one.
+    if (path.includes(",")) {
+      throw new Error(
+        `Cannot start the responder: path '${path}' holds a comma, which a Deno permission flag cannot name; expected a run directory and scenario path without commas`,
+      );
+    }
+  }
+  return paths.join(",");
+}
+
+/**
+ * The read and write permission flags of the responder child: its parent's
+ * scopes for the paths the responder uses — the run directory (read and
+ * write) and the scenario file (read) — each granted only when the parent
+ * holds it, and nothing else. The child never holds more than its parent; a
+ * parent with unscoped read still gives the child read of those paths only.
+ *
+ * @example Usage
+ * ```ts
+ * import { responderPermissions } from "./responder_process.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const flags = responderPermissions({
+ *   runDir: "/work/.asterisk",
+ *   scenario: "/work/datasets/s.json",
+ *   mayAccess: (name, path) => name === "read" || !path.endsWith(".json"),
+ * });
+ * assert.deepEqual(flags, [
+ *   "--allow-read=/work/.asterisk,/work/datasets/s.json",
+ *   "--allow-write=/work/.asterisk",
+ * ]);
+ * ```
+ */
+export function responderPermissions(
+  options: RespondCommandOptions,
+): string[] {
+  const query = options.mayAccess ?? mayAccess;
+  const runDir = resolve(options.runDir);
+  const read = [runDir];
+  if (!Object.hasOwn(BUILTIN_SCENARIOS, options.scenario)) {
+    read.push(resolve(options.scenario));
+  }
+  const readable = read.filter((path) => query("read", path));
+  const writable = [runDir].filter((path) => query("write", path));
+  return [
+    ...(readable.length > 0
+      ? [`--allow-read=${permissionList(readable)}`]
+      : []),
+    ...(writable.length > 0
+      ? [`--allow-write=${permissionList(writable)}`]
+      : []),
+  ];
+}
+
+/**
+ * The command line that runs `asterisk respond` with `args`: the compiled
+ * binary itself (the same baked-in permissions as its parent), or Deno — the
+ * executable the run permission names, see {@linkcode denoExecutable} — with
+ * {@linkcode responderPermissions}.
+ */
 export function respondCommand(
   args: readonly string[],
-  runDir: string,
+  options: RespondCommandOptions,
 ): { command: string; args: string[] } {
-  if (Deno.build.standalone) {
-    return { command: Deno.execPath(), args: ["respond", ...args] };
+  const execPath = options.execPath ?? Deno.execPath();
+  if (options.standalone ?? Deno.build.standalone) {
+    return { command: execPath, args: ["respond", ...args] };
   }
   return {
-    command: Deno.execPath(),
+    command: denoExecutable({ execPath, mayRun: options.mayRun }),
     args: [
       "run",
       "--quiet",
       "--no-prompt",
       `--config=${CONFIG}`,
-      "--allow-read",
-      `--allow-write=${resolve(runDir)}`,
+      ...responderPermissions(options),
       MAIN_MODULE,
       "respond",
       ...args,
@@ -86,7 +179,7 @@ export function spawnResponder(
     ...(options.pollOnly ? ["--poll-only"] : []),
     ...(options.agent === "basic" ? ["--agent=basic"] : []),
   ];
-  const { command, args: fullArgs } = respondCommand(args, options.runDir);
+  const { command, args: fullArgs } = respondCommand(args, options);
   const child = new Deno.Command(command, {
     args: fullArgs,
     stdin: "piped",

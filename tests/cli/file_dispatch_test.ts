@@ -94,7 +94,7 @@ Deno.test("a separately started asterisk respond answers a calibrate run, one sh
     const runDir = join(dir, "run");
     const { command, args } = respondCommand(
       [`--run-dir=${runDir}`, "--scenario=ptp-mock", "--stop-on-stdin-eof"],
-      runDir,
+      { runDir, scenario: "ptp-mock" },
     );
     const child = new Deno.Command(command, {
       args,

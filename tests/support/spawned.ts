@@ -41,8 +41,25 @@ async function readLines(
 
 /** Spawns `asterisk <args>` from the sources. */
 export function spawnAsterisk(args: readonly string[]): Spawned {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", `--config=${CONFIG}`, "-A", MAIN, ...args],
+  return spawnProcess(Deno.execPath(), [
+    "run",
+    "--quiet",
+    `--config=${CONFIG}`,
+    "-A",
+    MAIN,
+    ...args,
+  ]);
+}
+
+/** Spawns `command` with `args` (in `options.cwd`), its stderr read by line. */
+export function spawnProcess(
+  command: string,
+  args: readonly string[],
+  options: { readonly cwd?: string } = {},
+): Spawned {
+  const child = new Deno.Command(command, {
+    args: [...args],
+    cwd: options.cwd,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -64,13 +81,14 @@ export function spawnAsterisk(args: readonly string[]): Spawned {
       out += chunk;
     }
   })();
+  let exited = false;
   const status = (async () => {
     const [s] = await Promise.all([child.status, errDone, outDone]);
+    // Waiters see the exit: a line that never came fails them now.
+    exited = true;
     notify();
     return s;
   })();
-  let exited = false;
-  status.then(() => exited = true);
   return {
     pid: child.pid,
     lines,
