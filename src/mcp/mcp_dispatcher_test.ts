@@ -6,6 +6,7 @@ import { DispatchError } from "../transport/dispatch_error.ts";
 import { DispatchIds } from "../transport/dispatch_ids.ts";
 import type { DispatchContext } from "../transport/dispatcher.ts";
 import { FakeTime } from "../util/fake_time.ts";
+import { withDeadline } from "../../tests/support/wait_for.ts";
 
 function context(caseId: string, signal?: AbortSignal): DispatchContext {
   return {
@@ -174,8 +175,11 @@ Deno.test("8 concurrent workers: every step accepted exactly once", async () => 
       await Promise.resolve();
     }
   };
-  await Promise.all(Array.from({ length: 8 }, (_, i) => worker(`w${i}`)));
-  await Promise.all(results);
+  await withDeadline(
+    Promise.all(Array.from({ length: 8 }, (_, i) => worker(`w${i}`))),
+    "every worker is told the run is done",
+  );
+  await withDeadline(Promise.all(results), "every dispatch resolves");
   assert.equal(accepted.length, 40);
   assert.equal(new Set(accepted).size, 40);
   assert.equal(dispatcher.status().steps_done, 40);

@@ -19,6 +19,7 @@ import { MANIFEST_FILE, writeManifest } from "../transport/batch_manifest.ts";
 import { CLAIM_FILE, claimSignal, readClaim } from "../transport/claim.ts";
 import { readSignal, type Signal, writeSignal } from "../transport/signal.ts";
 import { systemClock } from "../util/clock.ts";
+import { withDeadline } from "../../tests/support/wait_for.ts";
 
 const scenario = await loadScenario("ptp-mock");
 
@@ -67,16 +68,10 @@ function eventQueue() {
     next(): Promise<ResponderEvent> {
       const queued = queue.shift();
       if (queued) return Promise.resolve(queued);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error("No responder event within 10 s")),
-          10_000,
-        );
-        waiters.push((event) => {
-          clearTimeout(timer);
-          resolve(event);
-        });
-      });
+      return withDeadline(
+        new Promise((resolve) => waiters.push(resolve)),
+        "the next responder event",
+      );
     },
   };
 }

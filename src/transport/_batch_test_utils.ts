@@ -12,6 +12,7 @@ import { readSignal, type Signal, writeSignal } from "./signal.ts";
 import { ARTIFACT_JSON_SCHEMAS } from "../pipeline/artifact_json_schemas.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import { atomicWriteJson } from "../util/atomic_write.ts";
+import { waitFor, withDeadline } from "../../tests/support/wait_for.ts";
 
 /** Runs `fn` with a fresh temporary directory, removed afterwards. */
 export async function withRoot(
@@ -74,11 +75,14 @@ export class BatchEventLog {
       event.kind === kind && match(event as EventOf<K>);
     const past = this.events.find(test);
     if (past) return Promise.resolve(past as EventOf<K>);
-    return new Promise((resolve) =>
-      this.#waiters.push({
-        match: test,
-        resolve: (event) => resolve(event as EventOf<K>),
-      })
+    return withDeadline(
+      new Promise((resolve) =>
+        this.#waiters.push({
+          match: test,
+          resolve: (event) => resolve(event as EventOf<K>),
+        })
+      ),
+      `a '${kind}' event`,
     );
   }
 
@@ -156,9 +160,5 @@ export async function until(
   what: string,
   limitMs = 10_000,
 ): Promise<void> {
-  const giveUpAt = Date.now() + limitMs;
-  while (!await condition()) {
-    assert.ok(Date.now() < giveUpAt, `gave up waiting until ${what}`);
-    await delay(5);
-  }
+  await waitFor(condition, what, { deadlineMs: limitMs, intervalMs: 5 });
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { denoWatchFactory, type WatchEvent } from "./artifact_watcher.ts";
+import { withDeadline } from "../../tests/support/wait_for.ts";
 
 Deno.test("denoWatchFactory reports a file written in the directory as a change", async () => {
   const dir = await Deno.makeTempDir();
@@ -11,12 +12,13 @@ Deno.test("denoWatchFactory reports a file written in the directory as a change"
     const first = iterator.next();
     await Deno.writeTextFile(path, "{}");
     const seen: WatchEvent[] = [];
-    let result = await first;
+    const what = "the watch reports the write";
+    let result = await withDeadline(first, what);
     while (!result.done) {
       seen.push(result.value);
       const event = result.value;
       if (event.kind === "change" && event.paths.includes(path)) break;
-      result = await iterator.next();
+      result = await withDeadline(iterator.next(), what);
     }
     assert.ok(
       seen.some((e) => e.kind === "change" && e.paths.includes(path)),

@@ -18,8 +18,9 @@ import { CLAIM_FILE, claimSignal } from "./claim.ts";
 import { ARTIFACT_JSON_SCHEMAS } from "../pipeline/artifact_json_schemas.ts";
 import { Wake } from "../util/wake.ts";
 import { atomicWriteJson, atomicWriteTextFile } from "../util/atomic_write.ts";
-import type { TimerClock } from "../util/clock.ts";
+import { systemClock, type TimerClock } from "../util/clock.ts";
 import { FakeTime } from "../util/fake_time.ts";
+import { waitFor, withDeadline } from "../../tests/support/wait_for.ts";
 
 // --- test doubles ---------------------------------------------------------------
 
@@ -58,8 +59,46 @@ class FakeHandle implements WatchHandle {
   }
 }
 
+/**
+ * Timers that tell when a dispatch sleeps: its loop reads monotonic time at
+ * the start of every check and arms its wake-up timer at the end, just
+ * before it sleeps. One dispatch per clock.
+ */
+class SleepProbe implements TimerClock {
+  readonly #inner: TimerClock;
+  /** Wake-up timers armed so far: checks that ended in a sleep. */
+  sleeps = 0;
+  /** The last check ended in a sleep and no check has started since. */
+  asleep = false;
+
+  constructor(inner: TimerClock) {
+    this.#inner = inner;
+  }
+
+  now(): Date {
+    return this.#inner.now();
+  }
+
+  monotonic(): number {
+    this.asleep = false;
+    return this.#inner.monotonic();
+  }
+
+  setTimeout(callback: () => void, ms: number): number {
+    this.sleeps += 1;
+    this.asleep = true;
+    return this.#inner.setTimeout(callback, ms);
+  }
+
+  clearTimeout(id: number | undefined): void {
+    this.#inner.clearTimeout(id);
+  }
+}
+
 /** A watch factory whose handles emit only what the test pushes. */
 class FakeWatch {
+  /** Set by {@linkcode manual}: the sleeps of its dispatch. */
+  probe: SleepProbe | undefined;
   readonly handles: FakeHandle[] = [];
   readonly factory: WatchFactory = (dir) => {
     const handle = new FakeHandle(dir);
@@ -74,6 +113,30 @@ class FakeWatch {
 
   get open(): number {
     return this.handles.filter((handle) => !handle.closed).length;
+  }
+
+  /** Resolves once the dispatch sleeps (fails after a real deadline). */
+  async asleep(): Promise<void> {
+    const probe = this.probe;
+    assert.ok(probe, "a dispatch made by manual()");
+    await waitFor(() => probe.asleep, "the dispatch sleeps");
+  }
+
+  /**
+   * Waits until the dispatch sleeps, sends a change event and resolves once
+   * a check that began after it has ended in a sleep again: whatever the
+   * files held before this call has been seen. Call it when no fake timer
+   * has just fired (the check it starts could predate the files).
+   */
+  async emitAndSettle(): Promise<void> {
+    const probe = this.probe!;
+    await this.asleep();
+    const before = probe.sleeps;
+    this.emit();
+    await waitFor(
+      () => probe.sleeps > before && probe.asleep,
+      "the dispatch checks and sleeps again",
+    );
   }
 }
 
@@ -107,12 +170,15 @@ class EventLog {
     if (past) {
       return Promise.resolve(past as Extract<FileDispatchEvent, { kind: K }>);
     }
-    return new Promise((resolve) =>
-      this.#waiters.push({
-        match: test,
-        resolve: (event) =>
-          resolve(event as Extract<FileDispatchEvent, { kind: K }>),
-      })
+    return withDeadline(
+      new Promise((resolve) =>
+        this.#waiters.push({
+          match: test,
+          resolve: (event) =>
+            resolve(event as Extract<FileDispatchEvent, { kind: K }>),
+        })
+      ),
+      `a '${kind}' event`,
     );
   }
 
@@ -205,23 +271,6 @@ async function assertDispatchError(
 }
 
 /**
- * Waits, yielding to the event loop, until `condition` holds; fails after
- * 10 s of real time so a regression fails instead of hanging.
- */
-async function waitUntil(condition: () => boolean, what: string) {
-  const giveUpAt = performance.now() + 10_000;
-  while (!condition()) {
-    assert.ok(performance.now() < giveUpAt, `gave up waiting until ${what}`);
-    await tick(1);
-  }
-}
-
-/** Lets pending timers and I/O run once. */
-function tick(ms = 0): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
  * A dispatcher with a fake watch that only the test triggers. The poll is
  * slower than the timeout, so a missed wake-up fails the test with 'timeout'
  * instead of passing late.
@@ -231,12 +280,14 @@ function manual(
   log: EventLog,
   options: FileDispatcherOptions = {},
 ): FileDispatcher {
+  watch.probe = new SleepProbe(options.clock ?? systemClock);
   return new FileDispatcher({
     pollIntervalMs: 60_000,
     timeoutMs: 20_000,
     watch: watch.factory,
     onEvent: log.onEvent,
     ...options,
+    clock: watch.probe,
   });
 }
 
@@ -271,8 +322,7 @@ Deno.test("post writes a waiting signal and resolves before the artifact exists"
 
     let settled = false;
     pending.result.finally(() => settled = true);
-    watch.emit();
-    await tick(10);
+    await watch.emitAndSettle();
     assert.equal(settled, false, "result waits for the artifact");
 
     await respond(artifactPath, 41);
@@ -313,27 +363,32 @@ async function waitForSignal(
   path: string,
   status: Signal["status"] = "waiting",
 ): Promise<Signal> {
-  while (true) {
-    const signal = await readSignal(path);
-    if (signal?.status === status) return signal;
-    await tick(2);
-  }
+  return await waitFor(
+    async () => {
+      const signal = await readSignal(path);
+      return signal?.status === status && signal;
+    },
+    `the signal is ${status}`,
+    { intervalMs: 2 },
+  );
 }
 
 Deno.test("the real directory watch finds the artifact without polling", async () => {
   await withCase(async ({ context, artifactPath, signalPath }) => {
     const log = new EventLog();
+    const probe = new SleepProbe(systemClock);
     const dispatcher = new FileDispatcher({
       pollIntervalMs: 60_000,
       timeoutMs: 20_000,
       onEvent: log.onEvent,
+      clock: probe,
     });
     const pending = await dispatcher.post(context);
     // Once a first file has been seen and the loop is asleep, only the watch
     // can wake it before the (20 s) deadline.
     await atomicWriteTextFile(artifactPath, "{");
     await log.waitFor("unsettled");
-    await tick(10);
+    await waitFor(() => probe.asleep, "the dispatch sleeps");
     await respond(artifactPath, pending.dispatchId);
     assert.deepEqual(await pending.result, DATA);
     assert.equal((await log.waitFor("accepted")).trigger, "watch");
@@ -345,18 +400,32 @@ Deno.test("the real directory watch finds the artifact without polling", async (
 Deno.test("poll mode finds the artifact without a watch", async () => {
   await withCase(async ({ context, artifactPath, signalPath }) => {
     const log = new EventLog();
+    const time = new FakeTime();
+    const probe = new SleepProbe(time);
     const dispatcher = new FileDispatcher({
       mode: "poll",
       pollIntervalMs: 5,
       onEvent: log.onEvent,
+      clock: probe,
       watch: () => {
         throw new Error("poll mode must not watch");
       },
     });
     const pending = await dispatcher.post(context);
-    await tick(20);
+    // The first check and three polls find nothing.
+    for (let poll = 1; poll <= 4; poll++) {
+      await waitFor(
+        () => probe.sleeps === poll && probe.asleep,
+        `check ${poll} ends in a sleep`,
+      );
+      assert.equal(time.nextTimerIn, 5);
+      if (poll < 4) time.tick(5);
+    }
+    assert.equal(probe.sleeps, 4);
     await respond(artifactPath, pending.dispatchId);
+    time.tick(5);
     assert.deepEqual(await pending.result, DATA);
+    assert.equal((await log.waitFor("accepted")).trigger, "poll");
     assert.equal(log.of("watch-fallback").length, 0);
     assert.equal((await signalOf(signalPath)).status, "done");
   });
@@ -498,10 +567,7 @@ Deno.test("watch events alone do not use up the stale tolerance", async () => {
     await respond(artifactPath, 7, { stale: true });
     watch.emit();
     await log.waitFor("stale");
-    for (let i = 0; i < 5; i++) {
-      watch.emit();
-      await tick(5);
-    }
+    for (let i = 0; i < 5; i++) await watch.emitAndSettle();
     // A sync point: once this is reported, every earlier event was handled.
     await atomicWriteTextFile(artifactPath, "{");
     watch.emit();
@@ -594,8 +660,7 @@ Deno.test("a claim naming the dispatch is reported once, before the artifact is 
     assert.equal(claimed.path, join(dir, CLAIM_FILE));
     // The first check may still run when the claim appears.
     assert.ok(["start", "watch"].includes(claimed.trigger), claimed.trigger);
-    watch.emit();
-    await tick(10);
+    await watch.emitAndSettle();
     await respond(artifactPath, 70);
     watch.emit();
     await pending.result;
@@ -635,11 +700,9 @@ Deno.test("a claim of another dispatch, or an unparseable one, is not reported",
     const pending = await dispatcher.post(context);
     const claimPath = join(dir, CLAIM_FILE);
     await atomicWriteJson(claimPath, { dispatch_id: 79, agent: "late" });
-    watch.emit();
-    await tick(10);
+    await watch.emitAndSettle();
     await atomicWriteTextFile(claimPath, "{");
-    watch.emit();
-    await tick(10);
+    await watch.emitAndSettle();
     await respond(artifactPath, 80);
     watch.emit();
     await pending.result;
@@ -777,8 +840,7 @@ Deno.test("a rewrite of invalid JSON restarts the settle time", async () => {
     watch.emit();
     await log.waitFor("unsettled", () => log.of("unsettled").length === 2);
     clock.tick(900);
-    watch.emit();
-    await tick(10);
+    await watch.emitAndSettle();
     assert.equal(log.of("error").length, 0, "1800 ms in all, 900 unchanged");
     clock.tick(100);
     watch.emit();
@@ -936,7 +998,7 @@ Deno.test("a timeout sets the signal to error", async () => {
     });
     const pending = await dispatcher.post(context);
     // The first check arms the wake-up timer: from then on only time counts.
-    await waitUntil(() => time.pendingTimers > 0, "the dispatch sleeps");
+    await waitFor(() => time.pendingTimers > 0, "the dispatch sleeps");
     time.tick(39);
     assert.equal(log.of("error").length, 0);
     time.tick(1);
@@ -967,8 +1029,7 @@ Deno.test("the deadline follows the injected clock", async () => {
       "2026-02-17T10:00:00Z",
     );
     clock.tick(999);
-    watch.emit();
-    await tick(10);
+    await watch.emitAndSettle();
     assert.equal(log.of("error").length, 0);
     clock.tick(1);
     watch.emit();
@@ -1011,7 +1072,7 @@ Deno.test("abort sets the signal to error and rejects without waiting for a poll
     await atomicWriteTextFile(artifactPath, "{");
     watch.emit();
     await log.waitFor("unsettled");
-    await waitUntil(() => armed >= 2, "the dispatch sleeps");
+    await waitFor(() => armed >= 2, "the dispatch sleeps");
     const reason = new Error("Ctrl-C");
     controller.abort(reason);
     const error = await assertDispatchError(
@@ -1054,7 +1115,7 @@ Deno.test("a watch error makes the dispatch check at once and go on polling", as
     await atomicWriteTextFile(artifactPath, "{");
     watch.emit();
     await log.waitFor("unsettled");
-    await tick(10);
+    await watch.asleep();
     await respond(artifactPath, pending.dispatchId);
     const failure = new Error("inotify queue overflow");
     watch.emit({ kind: "error", error: failure });
@@ -1198,15 +1259,22 @@ Deno.test("a second dispatch for the same signal file is refused while one is in
 Deno.test("a result that rejects before it is awaited is not an unhandled rejection", async () => {
   await withCase(async ({ context }) => {
     const log = new EventLog();
+    const time = new FakeTime();
     const dispatcher = new FileDispatcher({
       mode: "poll",
       pollIntervalMs: 5,
       timeoutMs: 10,
       onEvent: log.onEvent,
+      clock: time,
     });
     const pending = await dispatcher.post(context);
+    await waitFor(() => time.pendingTimers > 0, "the dispatch sleeps");
+    time.tick(10);
     await log.waitFor("error");
-    await tick(20);
+    // Real event-loop turns, not fake time: the runtime reports a rejection
+    // nobody handles at the end of the turn it happened in.
+    await time.runMicrotasks();
+    await time.runMicrotasks();
     await assertDispatchError(pending.result, "timeout");
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { dispatchGate, GatedDispatcher } from "./gated_dispatcher.ts";
 import type { DispatchContext, Dispatcher } from "./dispatcher.ts";
+import { waitFor } from "../../tests/support/wait_for.ts";
 
 const context = (i: number): DispatchContext => ({
   caseId: `C${i}`,
@@ -15,7 +16,6 @@ Deno.test("a gate admits at most its capacity at once", async () => {
   let running = 0;
   let peak = 0;
   const releases: (() => void)[] = [];
-  const started = () => new Promise<void>((r) => setTimeout(r, 0));
   const inner: Dispatcher = {
     async dispatch(c) {
       running += 1;
@@ -30,7 +30,8 @@ Deno.test("a gate admits at most its capacity at once", async () => {
     [1, 2, 3, 4, 5].map((i) => gated.dispatch(context(i))),
   );
   for (let finished = 0; finished < 5; finished++) {
-    await started();
+    const admitted = Math.min(2, 5 - finished);
+    await waitFor(() => running === admitted, `${admitted} dispatches run`);
     assert.ok(running <= 2, `running ${running}`);
     releases.shift()!();
   }

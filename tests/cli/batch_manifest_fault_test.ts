@@ -15,6 +15,7 @@ import { MANIFEST_FILE } from "../../src/transport/batch_manifest.ts";
 import { caseOutcomes } from "../support/case_outcome.ts";
 import { captureTerminal } from "../support/capture_terminal.ts";
 import { withTempDir } from "../support/temp_dir.ts";
+import { withDeadline } from "../support/wait_for.ts";
 
 const PTP_MOCK_STEPS = 47;
 
@@ -22,17 +23,6 @@ async function calibrate(args: string[]) {
   const t = captureTerminal();
   const code = await runCli(["calibrate", ...args], { terminal: t.terminal });
   return { code, out: t.stdout(), err: t.stderr() };
-}
-
-/** Rejects after `ms` (a deadline for a wait, not a sleep). */
-function deadline(ms: number, what: string): Promise<never> {
-  return new Promise((_, reject) => {
-    const id = setTimeout(
-      () => reject(new Error(`${what} after ${ms} ms`)),
-      ms,
-    );
-    Deno.unrefTimer(id);
-  });
 }
 
 /**
@@ -108,10 +98,11 @@ Deno.test("a batch manifest that cannot be written stops the run within a second
     ];
     let stopped;
     try {
-      stopped = await Promise.race([
+      stopped = await withDeadline(
         calibrate([...args, "--responder=external"]),
-        deadline(30_000, "the run did not stop"),
-      ]);
+        "the run stops",
+        30_000,
+      );
     } finally {
       const stopping = responder.stop();
       for (const release of held) release();

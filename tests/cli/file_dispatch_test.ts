@@ -9,6 +9,7 @@ import { captureTerminal } from "../support/capture_terminal.ts";
 import { calibrateJson } from "../support/calibrate_json.ts";
 import { withTempDir } from "../support/temp_dir.ts";
 import { spawnAsterisk } from "../support/spawned.ts";
+import { waitFor } from "../support/wait_for.ts";
 import { readRunFile } from "../../src/runner/run_file.ts";
 import { STEP_INFO, stepFromShortName } from "../../src/pipeline/step.ts";
 
@@ -153,13 +154,19 @@ for (const transport of ["file", "batch-file"]) {
         "--responder-delay=1h",
         `--run-dir=${runDir}`,
       ], { terminal: t.terminal, signal: controller.signal });
-      // Wait until the responder runs and the first signal is waiting.
-      while (true) {
-        pid ||= Number(/responder started \(pid (\d+)\)/.exec(t.stderr())?.[1]);
-        const signals = await Array.fromAsync(findSignalFiles(runDir));
-        if (pid && signals.length > 0) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(
+        async () => {
+          pid ||= Number(
+            /responder started \(pid (\d+)\)/.exec(t.stderr())?.[1],
+          );
+          const signals = await Array.fromAsync(findSignalFiles(runDir));
+          return pid && signals.length > 0;
+        },
+        "the responder runs and the first signal is waiting",
+        {
+          intervalMs: 20,
+        },
+      );
       assert.ok(isAlive(pid));
       controller.abort(new Error("Interrupted"));
       assert.equal(await running, 130);

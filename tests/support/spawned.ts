@@ -5,6 +5,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { waitFor } from "./wait_for.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
@@ -139,17 +140,17 @@ export async function waitForFile(
   path: string,
   deadlineMs = 60_000,
 ): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
-  while (true) {
-    try {
-      await Deno.stat(path);
-      return;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    if (performance.now() > deadline) {
-      throw new Error(`'${path}' did not appear within ${deadlineMs} ms`);
-    }
-    await new Promise((tick) => setTimeout(tick, 25));
-  }
+  await waitFor(
+    async () => {
+      try {
+        await Deno.stat(path);
+        return true;
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        return false;
+      }
+    },
+    `'${path}' appears`,
+    { deadlineMs, intervalMs: 25 },
+  );
 }

@@ -57,6 +57,9 @@ export function withDeadline<T>(
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** `T` without its falsy values. */
+export type Truthy<T> = Exclude<T, false | 0 | "" | null | undefined>;
+
 /**
  * Probes `condition` until it returns a truthy value and resolves with it;
  * rejects with `Gave up waiting until <what> after <ms> ms` (and the last
@@ -71,12 +74,12 @@ export async function waitFor<T>(
   condition: () => T | Promise<T>,
   what: string,
   options: WaitForOptions = {},
-): Promise<NonNullable<T>> {
+): Promise<Truthy<T>> {
   const { deadlineMs = DEFAULT_DEADLINE_MS, intervalMs = 0 } = options;
   const giveUpAt = performance.now() + deadlineMs;
   while (true) {
     const value = await condition();
-    if (value) return value as NonNullable<T>;
+    if (value) return value as Truthy<T>;
     if (performance.now() >= giveUpAt) {
       throw new Error(`Gave up waiting until ${what} after ${deadlineMs} ms`);
     }
