@@ -237,6 +237,8 @@ export function startResponder(options: ResponderOptions): Responder {
       }\n`);
   const clock = options.clock ?? systemClock;
   const seen = new Set<string>();
+  /** What each signal file was when last considered. */
+  const versions = new Map<string, string>();
   const pending = new Set<Promise<void>>();
   const timers = new Set<number>();
   let answered = 0;
@@ -326,8 +328,15 @@ export function startResponder(options: ResponderOptions): Responder {
 
   async function consider(path: string): Promise<void> {
     try {
+      // An unchanged file (same inode, size and modification time: every
+      // signal write is a rename) was already considered: a sweep of a large
+      // run reads only the signals that changed.
+      const info = await Deno.lstat(path);
+      const version = `${info.ino} ${info.size} ${info.mtime?.getTime()}`;
+      if (versions.get(path) === version) return;
       await confinePath(root, path);
       const signal = await readSignal(path);
+      versions.set(path, version);
       if (signal === undefined || signal.status !== "waiting") return;
       const key = `${path}:${signal.dispatch_id}`;
       if (seen.has(key)) return;
