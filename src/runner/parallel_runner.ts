@@ -158,6 +158,13 @@ export async function runParallel(
   const propagate = async () => {
     const touched: number[] = [];
     for (const cluster of clusters) {
+      // Only a finished member not yet propagated can take the RCA: look
+      // the representative up only for such a cluster.
+      if (
+        !cluster.members.slice(1).some((member) =>
+          !propagated.has(member) && isFinished(byId.get(member)!)
+        )
+      ) continue;
       const rep = byId.get(cluster.representative)!;
       const repCase = await run.store.getCase(rep.storeCaseId);
       if (!repCase || repCase.rcaId === 0) continue;
