@@ -255,7 +255,7 @@ async function assertDispatchError(
 ): Promise<DispatchError> {
   let caught: unknown;
   try {
-    await promise;
+    await withDeadline(promise, `the dispatch fails with '${reason}'`);
   } catch (error) {
     caught = error;
   }
@@ -731,10 +731,15 @@ Deno.test("invalid JSON that stays unchanged for settleMs fails with 'invalid-js
   await withCase(async ({ context, artifactPath, signalPath }) => {
     const watch = new FakeWatch();
     const log = new EventLog();
-    const dispatcher = manual(watch, log, { settleMs: 30 });
+    const time = new FakeTime();
+    const dispatcher = manual(watch, log, { settleMs: 30, clock: time });
     const pending = await dispatcher.post(context);
     await atomicWriteTextFile(artifactPath, '{"dispatch_id": 1, "data": {');
-    watch.emit();
+    await watch.emitAndSettle();
+    time.tick(29);
+    await watch.emitAndSettle();
+    assert.deepEqual(log.of("error"), [], "29 ms unchanged");
+    time.tick(1);
     const error = await assertDispatchError(
       pending.result,
       "invalid-json",
