@@ -168,6 +168,20 @@ export async function runCli(
   context: CliContext = {},
 ): Promise<ExitCodeValue> {
   const terminal = context.terminal ?? new Terminal();
+  try {
+    return await runWith(args, context, terminal);
+  } finally {
+    // Lines held back on a pipe go out before the caller exits (an error
+    // thrown from here is printed by the runtime, after them).
+    terminal.flush();
+  }
+}
+
+async function runWith(
+  args: readonly string[],
+  context: CliContext,
+  terminal: Terminal,
+): Promise<ExitCodeValue> {
   let selected: Selected | undefined;
   const program = buildProgram(terminal, (s) => selected = s);
   try {

@@ -13,6 +13,7 @@ import { RunProgress } from "./run_progress.ts";
 import type { RunEvent } from "../runner/run_event.ts";
 import { systemClock, type TimerId, type Timers } from "../util/clock.ts";
 import { escapeText } from "../util/escape_text.ts";
+import { CoalescingWriter } from "./coalescing_writer.ts";
 
 /** Where the terminal writes. */
 export interface TerminalStreams {
@@ -20,6 +21,12 @@ export interface TerminalStreams {
   readonly writeOut: (text: string) => void;
   /** Writes to standard error. */
   readonly writeErr: (text: string) => void;
+  /**
+   * Writes to standard error, possibly later: text may be held back (up to a
+   * few tens of ms) to be written with more. Per-case progress lines go
+   * here; without it they go to `writeErr`.
+   */
+  readonly holdErr?: (text: string) => void;
   /** Whether standard error is a terminal (live progress) or not (plain lines). */
   readonly errIsTerminal: boolean;
   /** Whether standard input is a terminal (a person can answer). */
@@ -28,6 +35,8 @@ export interface TerminalStreams {
   readonly readLine?: () => Promise<string | null>;
   /** Width of the terminal in columns, when known (the status line is cut to it). */
   readonly columns?: () => number | undefined;
+  /** Writes out anything the streams hold back (before the program exits). */
+  readonly flush?: () => void;
 }
 
 /** Options of {@linkcode Terminal}. */
@@ -79,13 +88,33 @@ async function* lines(
   if (buffer !== "") yield buffer;
 }
 
-/** The process's own streams. */
+/**
+ * The process's own streams. On a pipe or a file, per-case progress lines
+ * (`holdErr`) are gathered for up to 25 ms into one write, since a large run
+ * prints one per case; any other write, and reading input, first writes what
+ * is held, so the order of lines and of the two streams is kept. A process
+ * killed with SIGKILL may lose the last 25 ms of case lines (the run store
+ * has every step).
+ */
 export function processStreams(): TerminalStreams {
   let input: AsyncGenerator<string> | undefined;
+  const errIsTerminal = Deno.stderr.isTerminal();
+  const held = errIsTerminal
+    ? undefined
+    : new CoalescingWriter((text) => writeAll(Deno.stderr, text));
+  const flush = () => held?.flush();
   return {
-    writeOut: (text) => writeAll(Deno.stdout, text),
-    writeErr: (text) => writeAll(Deno.stderr, text),
-    errIsTerminal: Deno.stderr.isTerminal(),
+    writeOut: (text) => {
+      flush();
+      writeAll(Deno.stdout, text);
+    },
+    writeErr: (text) => {
+      flush();
+      writeAll(Deno.stderr, text);
+    },
+    ...(held ? { holdErr: (text: string) => held.write(text) } : {}),
+    flush,
+    errIsTerminal,
     inIsTerminal: Deno.stdin.isTerminal(),
     columns: () => {
       try {
@@ -96,6 +125,7 @@ export function processStreams(): TerminalStreams {
       }
     },
     readLine: async () => {
+      flush();
       input ??= lines(Deno.stdin.readable);
       const next = await input.next();
       return next.done ? null : next.value;
@@ -227,11 +257,14 @@ export class Terminal {
         return;
       case "case-done": {
         const path = event.path.join("→") || "(no steps)";
-        this.info(
-          `[${event.completed}/${event.total}] ${event.caseId} ${
-            event.error ? `failed: ${escapeText(event.error)}` : path
-          }`,
-        );
+        const line = `[${event.completed}/${event.total}] ${event.caseId} ${
+          event.error ? `failed: ${escapeText(event.error)}` : path
+        }`;
+        if (this.#streams.holdErr && !this.live) {
+          this.#streams.holdErr(`${escapeText(line)}\n`);
+        } else {
+          this.info(line);
+        }
         return;
       }
       case "note":
@@ -249,6 +282,11 @@ export class Terminal {
     this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#clearStatus();
+  }
+
+  /** Writes out any output the streams hold back; call it before exiting. */
+  flush(): void {
+    this.#streams.flush?.();
   }
 
   /** Whether a person can answer on standard input. */
