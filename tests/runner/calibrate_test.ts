@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createStubAdapter } from "../../src/adapter/stub_adapter.ts";
+import { IN_PROCESS_COMMIT_INTERVAL_MS } from "../../src/cli/calibrate_command.ts";
 import { allMetrics, type Metric } from "../../src/core/metric.ts";
 import type { CaseState } from "../../src/pipeline/case_state.ts";
 import { reportVerdict } from "../../src/report/report_verdict.ts";
@@ -15,11 +16,23 @@ import {
   upstreamDataset,
 } from "../support/upstream_datasets.ts";
 
-function runStub(scenario: Scenario, runDir: string, runs = 1) {
+/**
+ * Calibrates with the stub as `asterisk calibrate` runs the in-process path:
+ * steps grouped into store transactions, no per-case files unless
+ * `caseFiles` (per-step files and commits made a ptp-mock run about 0.4 s
+ * instead of 25 ms).
+ */
+function runStub(
+  scenario: Scenario,
+  runDir: string,
+  { runs = 1, caseFiles = false }: { runs?: number; caseFiles?: boolean } = {},
+) {
   return calibrate({
     scenario,
     runDir,
     runs,
+    caseFiles,
+    commitIntervalMs: IN_PROCESS_COMMIT_INTERVAL_MS,
     adapterName: "stub",
     dispatchName: "in-process",
     transport: ({ run }) => ({
@@ -79,7 +92,7 @@ Deno.test("calibrate reproduces the golden serial stub run on ptp-mock", async (
 Deno.test("calibrate fires the golden rules and store links case by case", async () => {
   await withTempDir(async (dir) => {
     const scenario = await loadScenario("ptp-mock");
-    const { report } = await runStub(scenario, dir);
+    const { report } = await runStub(scenario, dir, { caseFiles: true });
     const rules: Record<string, string> = {
       C1: "H2,H6,H8,H9,H15b,H12,FALLBACK",
       C2: "H1,H12,FALLBACK",
@@ -130,7 +143,7 @@ Deno.test("calibrate gives identical reports for two runs in one process", async
 Deno.test("calibrate keeps each run's metrics intact over several runs", async () => {
   await withTempDir(async (dir) => {
     const scenario = await loadScenario("ptp-mock");
-    const { report, runs } = await runStub(scenario, dir, 3);
+    const { report, runs } = await runStub(scenario, dir, { runs: 3 });
     assert.equal(report.runs, 3);
     assert.equal(report.run_metrics?.length, 3);
     assert.deepEqual(
