@@ -23,9 +23,9 @@
  */
 import { basename, dirname, join, resolve } from "node:path";
 import {
-  findRunRoot,
+  findRunRootSync,
   type RunDirKnowledge,
-  runDirKnowledge,
+  RunDirKnowledgeCache,
 } from "./run_dir_knowledge.ts";
 import { groundTruthAnswer } from "../adapter/ground_truth.ts";
 import {
@@ -38,17 +38,17 @@ import { MANIFEST_FILE } from "../transport/batch_manifest.ts";
 import { CLAIM_FILE, claimSignal } from "../transport/claim.ts";
 import { findSignalFiles } from "../transport/find_signal_files.ts";
 import {
-  readSignal,
+  readSignalSync,
   type Signal,
   SIGNAL_FILE,
-  writeSignal,
+  writeSignalSync,
 } from "../transport/signal.ts";
 import { Wake } from "../util/wake.ts";
 import { RunEndWatch } from "./run_end_watch.ts";
 import type { RunStatus } from "../runner/run_file.ts";
 import { RUN_FILE } from "../runner/run_layout.ts";
-import { atomicWriteTextFile } from "../util/atomic_write.ts";
-import { confinePath } from "../util/confine_path.ts";
+import { atomicWriteTextFileSync } from "../util/atomic_write.ts";
+import { confinePathSync } from "../util/confine_path.ts";
 import { systemClock, type TimerClock } from "../util/clock.ts";
 
 /** Something the responder did. */
@@ -148,9 +148,9 @@ export interface Responder {
 /** Name the responder claims signals under. */
 export const RESPONDER_AGENT = "asterisk respond";
 
-async function exists(path: string): Promise<boolean> {
+function exists(path: string): boolean {
   try {
-    await Deno.lstat(path);
+    Deno.lstatSync(path);
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
@@ -170,8 +170,8 @@ async function claimIfShared(
   clock: TimerClock,
 ): Promise<boolean> {
   const signalDir = dirname(path);
-  const shared = await exists(join(dirname(signalDir), MANIFEST_FILE)) ||
-    await exists(join(signalDir, CLAIM_FILE));
+  const shared = exists(join(dirname(signalDir), MANIFEST_FILE)) ||
+    exists(join(signalDir, CLAIM_FILE));
   if (!shared) return true;
   return await claimSignal(signalDir, {
     dispatchId: signal.dispatch_id,
@@ -248,15 +248,19 @@ export function startResponder(options: ResponderOptions): Responder {
 
   const emit = (event: ResponderEvent) => options.onEvent?.(event);
 
-  async function fail(path: string, signal: Signal, message: string) {
+  const knowledgeCache = new RunDirKnowledgeCache();
+
+  // Small files on the answer path are read and written synchronously: each
+  // is one small system call, and an awaited one costs several times as much.
+  function fail(path: string, signal: Signal, message: string): void {
     try {
-      await confinePath(root, path);
-      const current = await readSignal(path);
+      confinePathSync(root, path);
+      const current = readSignalSync(path);
       if (
         current?.dispatch_id === signal.dispatch_id &&
         current.status === "waiting"
       ) {
-        await writeSignal(path, {
+        writeSignalSync(path, {
           ...current,
           status: "error",
           error: message,
@@ -270,12 +274,12 @@ export function startResponder(options: ResponderOptions): Responder {
 
   async function answer(path: string, signal: Signal): Promise<void> {
     if (stopped) return;
-    const runRoot = await findRunRoot(path, root);
+    const runRoot = findRunRootSync(path, root);
     if (runRoot === undefined) {
       return fail(path, signal, `No run.json found above '${path}'`);
     }
     try {
-      const knowledge = await runDirKnowledge(runRoot);
+      const knowledge = await knowledgeCache.get(runRoot);
       if (knowledge.run.scenario !== options.scenario.name) {
         return fail(
           path,
@@ -287,7 +291,7 @@ export function startResponder(options: ResponderOptions): Responder {
         return fail(path, signal, `Unknown step '${signal.step}'`);
       }
       const step = signal.step;
-      const artifactPath = await confinePath(
+      const artifactPath = confinePathSync(
         root,
         derivedArtifactPath(path, step, signal.artifact_path),
       );
@@ -297,7 +301,7 @@ export function startResponder(options: ResponderOptions): Responder {
         knowledge,
       });
       if (stopped) return;
-      await atomicWriteTextFile(artifactPath, render(signal, data));
+      atomicWriteTextFileSync(artifactPath, render(signal, data));
       answered += 1;
       emit({
         type: "answered",
@@ -307,7 +311,7 @@ export function startResponder(options: ResponderOptions): Responder {
         artifactPath,
       });
     } catch (error) {
-      await fail(path, signal, (error as Error).message);
+      fail(path, signal, (error as Error).message);
     }
   }
 
@@ -331,11 +335,11 @@ export function startResponder(options: ResponderOptions): Responder {
       // An unchanged file (same inode, size and modification time: every
       // signal write is a rename) was already considered: a sweep of a large
       // run reads only the signals that changed.
-      const info = await Deno.lstat(path);
+      const info = Deno.lstatSync(path);
       const version = `${info.ino} ${info.size} ${info.mtime?.getTime()}`;
       if (versions.get(path) === version) return;
-      await confinePath(root, path);
-      const signal = await readSignal(path);
+      confinePathSync(root, path);
+      const signal = readSignalSync(path);
       versions.set(path, version);
       if (signal === undefined || signal.status !== "waiting") return;
       const key = `${path}:${signal.dispatch_id}`;

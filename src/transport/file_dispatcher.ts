@@ -24,12 +24,13 @@ import { DispatchError } from "./dispatch_error.ts";
 import { DispatchIds } from "./dispatch_ids.ts";
 import {
   denoWatchFactory,
+  type WatchEvent,
   type WatchFactory,
   type WatchHandle,
 } from "./artifact_watcher.ts";
-import { SIGNAL_FILE, type SignalStatus, writeSignal } from "./signal.ts";
-import { CLAIM_FILE, readClaim } from "./claim.ts";
-import { confinePath, PathConfinementError } from "../util/confine_path.ts";
+import { SIGNAL_FILE, type SignalStatus, writeSignalSync } from "./signal.ts";
+import { CLAIM_FILE, parseClaim } from "./claim.ts";
+import { confinePathSync, PathConfinementError } from "../util/confine_path.ts";
 import { Wake } from "../util/wake.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import {
@@ -281,12 +282,25 @@ function resolveOptions(options: FileDispatcherOptions): ResolvedOptions {
 }
 
 /** Returns whether `path` exists; other errors than absence propagate. */
-async function exists(path: string): Promise<boolean> {
+function exists(path: string): boolean {
   try {
-    await Deno.stat(path);
+    Deno.statSync(path);
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/**
+ * The text of the file at `path`, or `undefined` when there is none. Files of
+ * a dispatch are small: a synchronous read costs a fraction of an awaited one.
+ */
+function readTextIfExistsSync(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
 }
@@ -352,7 +366,16 @@ export class FileDispatcher implements Dispatcher {
    * artifact or claim, or the signal cannot be handled.
    * @throws {Error} when a dispatch for the same signal file is in flight.
    */
-  async post(context: DispatchContext): Promise<PendingDispatch> {
+  post(context: DispatchContext): Promise<PendingDispatch> {
+    try {
+      return Promise.resolve(this.#post(context));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** {@linkcode post}, synchronously: every file operation of it is small. */
+  #post(context: DispatchContext): PendingDispatch {
     if (context.signal?.aborted) {
       throw new DispatchError(
         "aborted",
@@ -379,7 +402,7 @@ export class FileDispatcher implements Dispatcher {
       claimPath: join(dirname(artifactPath), CLAIM_FILE),
     });
     try {
-      await dispatch.start();
+      dispatch.start();
     } catch (error) {
       this.#active.delete(signalPath);
       throw error;
@@ -446,24 +469,28 @@ class FileDispatch {
     this.#deadline = options.clock.now().getTime() + options.timeoutMs;
   }
 
-  /** Prepares the directory, starts the watch and writes the `waiting` signal. */
-  async start(): Promise<void> {
+  /**
+   * Prepares the directory, starts the watch and writes the `waiting` signal.
+   * The file operations are synchronous: each is a single small system call,
+   * and an awaited one costs several times as much.
+   */
+  start(): void {
     const { artifactPath, claimPath } = this.#target;
-    await this.#confine(artifactPath);
+    this.#confine(artifactPath);
     try {
-      await Deno.mkdir(this.#dir, { recursive: true });
+      Deno.mkdirSync(this.#dir, { recursive: true });
     } catch (error) {
       throw this.#ioError("create directory", this.#dir, error);
     }
     try {
-      await Deno.remove(artifactPath);
+      Deno.removeSync(artifactPath);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) {
         throw this.#ioError("remove old artifact", artifactPath, error);
       }
     }
     try {
-      await Deno.remove(claimPath);
+      Deno.removeSync(claimPath);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) {
         throw this.#ioError("remove old claim", claimPath, error);
@@ -477,7 +504,7 @@ class FileDispatch {
       }
     }
     try {
-      await this.#writeSignal("waiting");
+      this.#writeSignal("waiting");
     } catch (error) {
       this.#stopped = true;
       this.#handle?.close();
@@ -499,10 +526,7 @@ class FileDispatch {
       );
       if (!this.#finished) {
         try {
-          await this.#writeSignal(
-            "error",
-            this.#signalError ?? failure.message,
-          );
+          this.#writeSignal("error", this.#signalError ?? failure.message);
         } catch {
           // The dispatch already failed; its error matters more.
         }
@@ -527,7 +551,7 @@ class FileDispatch {
       const now = clock.monotonic();
       const isPoll = now >= this.#nextPollAt;
       if (isPoll) this.#nextPollAt = now + pollIntervalMs;
-      const outcome = await this.#check(isPoll);
+      const outcome = this.#check(isPoll);
       if (outcome !== KEEP_WAITING) return outcome;
       this.#throwIfAborted();
       if (clock.now().getTime() >= this.#deadline) this.#throwTimeout();
@@ -549,11 +573,11 @@ class FileDispatch {
    * claim is read after them: an agent claims before it answers, so every
    * claim made before the answer just read is reported before that answer.
    */
-  async #check(isPoll: boolean): Promise<unknown> {
+  #check(isPoll: boolean): unknown {
     const { artifactPath, dispatchId } = this.#target;
-    const responderError = await this.#readResponderError();
+    const responderError = this.#readResponderError();
     if (responderError !== undefined) {
-      await this.#checkClaim();
+      this.#checkClaim();
       this.#finished = true;
       const { caseId, step } = this.#target.context;
       throw new DispatchError(
@@ -562,15 +586,13 @@ class FileDispatch {
       );
     }
     let text: string | undefined;
-    await this.#confine(artifactPath);
+    this.#confine(artifactPath);
     try {
-      text = await Deno.readTextFile(artifactPath);
+      text = readTextIfExistsSync(artifactPath);
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) {
-        throw this.#ioError("read artifact", artifactPath, error);
-      }
+      throw this.#ioError("read artifact", artifactPath, error);
     }
-    await this.#checkClaim();
+    this.#checkClaim();
     if (text === undefined) {
       this.#staleStreak = 0;
       this.#lastStaleText = undefined;
@@ -591,19 +613,20 @@ class FileDispatch {
       this.#checkSettled(text, parsed);
       return KEEP_WAITING;
     }
-    return await this.#accept(parsed.data, parsed.repairs);
+    return this.#accept(parsed.data, parsed.repairs);
   }
 
   /**
    * Sends `claimed` the first time `claim.json` names this dispatch. Claims
    * are advisory: an unreadable claim is ignored, never fails the dispatch.
    */
-  async #checkClaim(): Promise<void> {
+  #checkClaim(): void {
     if (this.#claimed) return;
     const { claimPath, dispatchId } = this.#target;
     let claim;
     try {
-      claim = await readClaim(claimPath);
+      const text = readTextIfExistsSync(claimPath);
+      claim = text === undefined ? undefined : parseClaim(text);
     } catch {
       return;
     }
@@ -619,18 +642,18 @@ class FileDispatch {
   }
 
   /** The `error` text of the signal when the agent reported an error for this dispatch. */
-  async #readResponderError(): Promise<string | undefined> {
+  #readResponderError(): string | undefined {
     const { signalPath, dispatchId } = this.#target;
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await Deno.readTextFile(signalPath);
+      text = readTextIfExistsSync(signalPath);
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) {
-        throw this.#ioError("read signal", signalPath, error);
-      }
+      throw this.#ioError("read signal", signalPath, error);
+    }
+    if (text === undefined) {
       // The case directory itself is gone (removed mid-run): no answer can
       // arrive, so fail now instead of waiting for the timeout.
-      if (!(await exists(this.#dir))) {
+      if (!exists(this.#dir)) {
         throw this.#ioError(
           "wait in",
           this.#dir,
@@ -709,11 +732,8 @@ class FileDispatch {
     );
   }
 
-  async #accept(
-    data: unknown,
-    repairs: readonly AnswerRepair[],
-  ): Promise<unknown> {
-    await this.#writeSignal("processing");
+  #accept(data: unknown, repairs: readonly AnswerRepair[]): unknown {
+    this.#writeSignal("processing");
     const { context, artifactPath, dispatchId } = this.#target;
     try {
       context.validate?.(data);
@@ -726,7 +746,7 @@ class FileDispatch {
         { cause: error },
       );
     }
-    await this.#writeSignal("done");
+    this.#writeSignal("done");
     this.#emit({
       kind: "accepted",
       path: artifactPath,
@@ -791,7 +811,7 @@ class FileDispatch {
           failure = { error: event.error };
           break;
         }
-        this.#wakeFor("watch");
+        if (this.#concerns(event)) this.#wakeFor("watch");
       }
     } catch (error) {
       failure = { error };
@@ -805,6 +825,26 @@ class FileDispatch {
     this.#wakeFor("watch");
   }
 
+  /**
+   * Whether a watch event may change what a check finds: a `rescan`, an event
+   * without paths, or one naming the signal, the artifact, the claim, or
+   * anything but a file in the directory (the directory itself, moved or
+   * removed). Other files of the directory — temporary files of atomic
+   * writes, prompts, the runner's state — cannot, so their events (five or
+   * six per atomic write) do not cost a check each.
+   */
+  #concerns(event: WatchEvent): boolean {
+    if (event.kind !== "change" || event.paths.length === 0) return true;
+    const { artifactPath, signalPath, claimPath } = this.#target;
+    for (const path of event.paths) {
+      if (dirname(path) !== this.#dir) return true;
+      if (path === artifactPath || path === signalPath || path === claimPath) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   async #stop(): Promise<void> {
     this.#stopped = true;
     this.#options.clock.clearTimeout(this.#timer);
@@ -814,16 +854,16 @@ class FileDispatch {
     await this.#consumer;
   }
 
-  async #writeSignal(status: SignalStatus): Promise<void>;
-  async #writeSignal(status: "error", error: string): Promise<void>;
-  async #writeSignal(status: SignalStatus, error?: string): Promise<void> {
+  #writeSignal(status: SignalStatus): void;
+  #writeSignal(status: "error", error: string): void;
+  #writeSignal(status: SignalStatus, error?: string): void {
     const { context, dispatchId, promptPath, artifactPath, signalPath } =
       this.#target;
     // Checked before every write: the case directory may have been replaced
     // by a symlink since the dispatch started.
-    await this.#confine(signalPath);
+    this.#confine(signalPath);
     try {
-      await writeSignal(signalPath, {
+      writeSignalSync(signalPath, {
         status,
         dispatch_id: dispatchId,
         case_id: context.caseId,
@@ -841,10 +881,10 @@ class FileDispatch {
   }
 
   /** Fails the dispatch when `path` leads outside the confining directory. */
-  async #confine(path: string): Promise<void> {
+  #confine(path: string): void {
     const root = this.#options.confineTo ?? this.#dir;
     try {
-      await confinePath(root, path);
+      confinePathSync(root, path);
     } catch (error) {
       if (!(error instanceof PathConfinementError)) {
         throw this.#ioError("resolve", path, error);
