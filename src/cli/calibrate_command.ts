@@ -181,9 +181,11 @@ async function runInDirectory(
     // are; their signals are closed so no responder answers them twice.
     recovered = await recoverAnswers(flags.runDir);
     await finalizeSignals(flags.runDir);
-    if (recovered.size > 0) {
+    // Accepted answers are mostly committed steps, never asked again.
+    const written = [...recovered.values()].filter((a) => !a.accepted).length;
+    if (written > 0) {
       terminal.info(
-        `resume: ${recovered.size} answer(s) written after the last stop will be accepted without asking again`,
+        `resume: ${written} answer(s) written after the last stop will be accepted without asking again`,
       );
     }
   }

@@ -20,12 +20,21 @@ import { confinePath, PathConfinementError } from "../util/confine_path.ts";
 export interface RecoveredAnswer {
   readonly data: unknown;
   readonly repairs: readonly AnswerRepair[];
+  /**
+   * The dispatcher had accepted it (signal `done`): the runner may have
+   * committed it before it stopped, or not (killed in between). It is used
+   * only when the same step and attempt is asked again, which a committed
+   * step never is.
+   */
+  readonly accepted?: boolean;
 }
 
 /**
  * Returns, per artifact path, the payload (and repairs) of every signal under
- * `runDir` left open, aborted, or closed because its run ended, whose artifact is
- * present with the signal's `dispatch_id`.
+ * `runDir` left open, aborted, closed because its run ended, or accepted
+ * (`done`: a parallel runner applies answers after the dispatcher accepted
+ * them, so a kill in between leaves an accepted step uncommitted), whose
+ * artifact is present with the signal's `dispatch_id`.
  * Artifacts that are missing, stale or not valid wrappers are left out (the
  * step is offered again), and so is an `artifact_path` that is not beside
  * its signal or leads outside `runDir` (never read).
@@ -36,7 +45,8 @@ export async function recoverAnswers(
   const answers = new Map<string, RecoveredAnswer>();
   for await (const path of findSignalFiles(runDir)) {
     const signal = await readSignal(path);
-    const open = signal?.status === "waiting" ||
+    const accepted = signal?.status === "done";
+    const open = accepted || signal?.status === "waiting" ||
       signal?.status === "processing" ||
       (signal?.status === "error" &&
         (signal.error === RUN_ENDED_ERROR ||
@@ -66,6 +76,7 @@ export async function recoverAnswers(
       answers.set(artifactPath, {
         data: parsed.data,
         repairs: parsed.repairs,
+        ...(accepted ? { accepted } : {}),
       });
     }
   }

@@ -39,7 +39,7 @@ async function caseDir(
   return artifactPath;
 }
 
-Deno.test("recoverAnswers takes artifacts of open, aborted and run-ended signals only", async () => {
+Deno.test("recoverAnswers takes artifacts of open, aborted, run-ended and accepted signals only", async () => {
   await withTempDir(async (root) => {
     const wrapper = (id: number) =>
       JSON.stringify({ dispatch_id: id, data: DATA });
@@ -61,7 +61,14 @@ Deno.test("recoverAnswers takes artifacts of open, aborted and run-ended signals
         "```json\n" + wrapper(7) + "\n```\n",
       ),
     ];
-    await caseDir(root, "done", { status: "done" }, wrapper(7));
+    const accepted = await caseDir(
+      root,
+      "done",
+      { status: "done" },
+      wrapper(7),
+    );
+    kept.push(accepted);
+    await caseDir(root, "done-stale", { status: "done" }, wrapper(6));
     await caseDir(
       root,
       "rejected",
@@ -80,5 +87,7 @@ Deno.test("recoverAnswers takes artifacts of open, aborted and run-ended signals
       ["code-fence"],
     );
     assert.deepEqual(answers.get(kept[0])!.repairs, []);
+    assert.equal(answers.get(accepted)!.accepted, true);
+    assert.equal(answers.get(kept[0])!.accepted, undefined);
   });
 });
