@@ -200,8 +200,52 @@ export function createAgentAdapter(options: AgentAdapterOptions): ModelAdapter {
     },
   };
   if (!isBatchDispatcher(dispatcher)) return adapter;
+  const offer = dispatcher.offer?.bind(dispatcher);
   return {
     ...adapter,
+    ...(offer && {
+      offerSteps(requests, batch) {
+        const answers = requests.map(() => Promise.withResolvers<StepAnswer>());
+        (async () => {
+          const prepared = await Promise.allSettled(requests.map(prepare));
+          const offered: {
+            index: number;
+            context: DispatchContext;
+            source: ArtifactSource;
+            repairs: AnswerRepair[];
+          }[] = [];
+          prepared.forEach((p, index) => {
+            if (p.status === "rejected") return answers[index].reject(p.reason);
+            const found = recovered(p.value.context);
+            if (found === undefined) return offered.push({ index, ...p.value });
+            answers[index].resolve({
+              data: found.data,
+              source: p.value.source,
+              repairs: found.repairs,
+              recovered: true,
+            });
+          });
+          if (offered.length === 0) return;
+          let results: Promise<unknown>[];
+          try {
+            results = offer(offered.map((o) => o.context), {
+              phase: batch.phase,
+              briefing: batch.briefing,
+            });
+          } catch (error) {
+            for (const { index } of offered) answers[index].reject(error);
+            return;
+          }
+          offered.forEach(({ index, source, repairs }, i) => {
+            results[i].then(
+              (data) => answers[index].resolve({ data, source, repairs }),
+              (error) => answers[index].reject(error),
+            );
+          });
+        })();
+        return answers.map(({ promise }) => promise);
+      },
+    }),
     async answerBatch(requests, batch) {
       const prepared = await Promise.allSettled(requests.map(prepare));
       const found = prepared.map((p) =>

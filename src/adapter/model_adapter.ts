@@ -61,4 +61,15 @@ export interface ModelAdapter {
     requests: readonly StepRequest[],
     options: BatchRequestOptions,
   ): Promise<PromiseSettledResult<StepAnswer>[]>;
+  /**
+   * Offers steps to a batch transport at once, as {@linkcode answerBatch}
+   * does, but each answer comes back as soon as it is in, and steps offered
+   * while a batch is in flight join it (the briefing is built only for a new
+   * batch). One promise per request, in input order. The parallel runner
+   * prefers it: its sliding window keeps every slot busy.
+   */
+  offerSteps?(
+    requests: readonly StepRequest[],
+    options: BatchRequestOptions,
+  ): Promise<StepAnswer>[];
 }

@@ -115,7 +115,7 @@ export function defineCalibrateOptions(command: Command): Command {
       ).argParser(nonNegativeInteger).default(0),
     )
     .addOption(
-      new Option("--batch-size <n>", "signals per batch manifest")
+      new Option("--batch-size <n>", "signals of a batch in flight at once")
         .argParser(positiveInteger).default(4),
     )
     .addOption(

@@ -85,14 +85,14 @@ export interface CalibrateOptions {
    */
   readonly runs?: number;
   /**
-   * Parallel slots: 1 runs cases one by one (serial runner); more runs them in
-   * waves of `batchSize` (parallel runner).
+   * Parallel slots: 1 runs cases one by one (serial runner); more keeps that
+   * many steps in flight (parallel runner).
    *
    * @default {1}
    */
   readonly parallel?: number;
   /**
-   * Steps per wave of the parallel runner (signals per batch manifest).
+   * Steps in flight on a batch transport (signals of a batch at once).
    *
    * @default {4}
    */

@@ -2,8 +2,9 @@
  * The parallel runner (`--parallel N`): a sliding window of `concurrency`
  * slots, each given the next ready step as soon as its previous step is
  * applied (one slow answer holds only its own slot). On a batch transport
- * (one manifest and briefing per batch, batches never overlap) steps go out
- * in batches of up to `batchSize` instead, the next once the last is in.
+ * (`offerSteps`: one manifest and briefing per batch, batches never overlap)
+ * the window has `batchSize` slots and each refill's steps are offered
+ * together: they join the batch in flight, so no slot waits for a whole batch.
  *
  * 1. **Triage phase**: F0 and F1 of every case, scenario order; spare slots
  *    go to review steps of cases triage sent straight to review (skips,
@@ -49,7 +50,7 @@ import {
   admitStep,
   applySettled,
   dispatchStep,
-  runWave,
+  offerSteps,
   type SettledStep,
 } from "./run_wave.ts";
 import type { TriageResult } from "../pipeline/artifact_schemas.ts";
@@ -59,7 +60,7 @@ import type { BatchPhase } from "../transport/batch_dispatcher.ts";
 /** Options of {@linkcode runParallel}. */
 export interface ParallelOptions {
   /**
-   * Steps per batch on a batch transport (signals per batch manifest).
+   * Slots of the window on a batch transport (signals of a batch in flight).
    *
    * @default {4}
    */
@@ -90,7 +91,7 @@ function latestTriage(record: CaseRecord): TriageResult | undefined {
     | undefined;
 }
 
-/** Runs every case of `run` to completion in waves. */
+/** Runs every case of `run` to completion through a sliding window. */
 export async function runParallel(
   run: CalibrationRun,
   options: ParallelOptions = {},
@@ -273,62 +274,48 @@ export async function runParallel(
     }
   };
 
-  /** Runs `records` (at most `batchSize`) as one wave and applies it. */
-  const wave = async (records: readonly CaseRecord[]) => {
-    await runWave(run, records, {
-      phase,
-      concurrency,
-      briefing: (inFlight) =>
-        briefings.next({
-          phase,
-          batchSize: records.length,
-          completed,
-          clusters: phase === "investigation" ? clusters : [],
-          inFlight,
-        }),
-    });
-    await afterApplied();
-  };
-
-  if (run.adapter.answerBatch) {
-    // A batch transport: one batch at a time.
-    while (true) {
-      run.signal?.throwIfAborted();
-      const candidates = await ready();
-      if (candidates.length > 0) {
-        await wave(candidates.slice(0, batchSize));
-        continue;
-      }
-      if (phase === "triage") {
-        await beginInvestigation();
-        continue;
-      }
-      if (run.records.every(isFinished)) break;
-      // Nothing is ready but cases remain: waits that can no longer end.
-      // Release them all rather than stall (references stay unresolved).
-      waitingFor.clear();
-      await wave(run.records.filter((r) => !isFinished(r)).slice(0, batchSize));
-    }
-    await propagate();
-    return;
-  }
-
   // The sliding window: every slot holds a step in flight while one is
-  // ready; answers are applied one at a time as they come back.
+  // ready; answers are applied one at a time as they come back. A batch
+  // transport gets the steps of each refill together (they join its batch
+  // in flight, whose slots are the window's).
+  const offering = run.adapter.offerSteps !== undefined;
+  const windowSize = offering ? batchSize : concurrency;
   const inFlight = new Set<string>();
   const settled: SettledStep[] = [];
   let wake: (() => void) | undefined;
-  const start = async (record: CaseRecord) => {
+  const arrive = (step: SettledStep) => {
+    settled.push(step);
+    wake?.();
+  };
+  /** Admits `record` to a slot: false when it is finished or failed here. */
+  const admit = async (record: CaseRecord) => {
     if (!await admitStep(run, record)) {
       // Failed here at the step limit.
       reportFinished([record]);
-      return;
+      return false;
     }
     inFlight.add(record.gt.id);
-    dispatchStep(run, record).then((step) => {
-      settled.push(step);
-      wake?.();
+    return true;
+  };
+  /** Dispatches the admitted `records`. */
+  const launch = (records: readonly CaseRecord[]) => {
+    if (records.length === 0) return;
+    if (!offering) {
+      for (const record of records) dispatchStep(run, record).then(arrive);
+      return;
+    }
+    const steps = offerSteps(run, records, {
+      phase,
+      briefing: (opening) =>
+        briefings.next({
+          phase,
+          batchSize: opening.length,
+          completed,
+          clusters: phase === "investigation" ? clusters : [],
+          inFlight: opening,
+        }),
     });
+    for (const step of steps) step.then(arrive);
   };
   /** Resolves once an answer is in (at once when one is waiting). */
   const nextSettled = () =>
@@ -338,14 +325,17 @@ export async function runParallel(
   let stop: unknown;
   while (true) {
     if (stop === undefined && !run.signal?.aborted) {
-      let free = concurrency - inFlight.size;
+      let free = windowSize - inFlight.size;
       if (free > 0) {
+        const starting: CaseRecord[] = [];
         for (const record of await ready()) {
           if (free === 0) break;
           if (inFlight.has(record.gt.id)) continue;
-          await start(record);
-          if (inFlight.has(record.gt.id)) free -= 1;
+          if (!await admit(record)) continue;
+          starting.push(record);
+          free -= 1;
         }
+        launch(starting);
       }
     }
     if (inFlight.size === 0) {
@@ -362,10 +352,12 @@ export async function runParallel(
       // Nothing is ready but cases remain: waits that can no longer end.
       // Release them all rather than stall (references stay unresolved).
       waitingFor.clear();
+      const starting: CaseRecord[] = [];
       for (const record of run.records) {
-        if (inFlight.size >= concurrency) break;
-        if (!isFinished(record)) await start(record);
+        if (inFlight.size >= windowSize) break;
+        if (!isFinished(record) && await admit(record)) starting.push(record);
       }
+      launch(starting);
       continue;
     }
     await nextSettled();

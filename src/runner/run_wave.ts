@@ -1,7 +1,8 @@
 /**
  * One wave: the next step of several cases, asked together and applied in
- * input order. The serial runner runs waves of one case; the parallel runner
- * runs waves of up to `--batch-size` cases.
+ * input order. The serial runner runs waves of one case; the parallel
+ * runner's sliding window dispatches steps with {@linkcode dispatchStep} and
+ * {@linkcode offerSteps} and applies them with {@linkcode applySettled}.
  *
  * Answers come from the adapter's `answerBatch` when it has one (a batch
  * transport: one manifest and briefing per wave), else from `answer` per case
@@ -163,6 +164,41 @@ export async function dispatchStep(
   const timing = { offeredAt, settledAt: run.clock.now() };
   observeAnswered(run, request, result);
   return { record, request, result, timing };
+}
+
+/** Options of {@linkcode offerSteps}. */
+export interface OfferStepsOptions {
+  /** The run phase of the steps. */
+  readonly phase: BatchPhase;
+  /** Builds the briefing of a new batch, given the cases it opens with. */
+  readonly briefing: (inFlight: readonly CaseRecord[]) => Promise<string>;
+}
+
+/**
+ * Offers the current steps of `records` (each admitted by
+ * {@linkcode admitStep}) to the adapter's `offerSteps` together (a batch
+ * transport: they join the batch in flight or open the next one); one
+ * promise per record that resolves when its answer is in and never rejects.
+ * Nothing is applied.
+ */
+export function offerSteps(
+  run: CalibrationRun,
+  records: readonly CaseRecord[],
+  options: OfferStepsOptions,
+): Promise<SettledStep>[] {
+  const requests = records.map((record) => requestFor(run, record));
+  const offeredAt = run.clock.now();
+  for (const request of requests) observeDispatched(run, request);
+  const answers = run.adapter.offerSteps!(requests, {
+    phase: options.phase,
+    briefing: () => options.briefing(records),
+  });
+  return records.map(async (record, i) => {
+    const result = await settle(answers[i]);
+    const timing = { offeredAt, settledAt: run.clock.now() };
+    observeAnswered(run, requests[i], result);
+    return { record, request: requests[i], result, timing };
+  });
 }
 
 /**

@@ -21,6 +21,17 @@ export interface BatchOptions {
   readonly briefing?: string;
 }
 
+/** Options of contexts offered to a rolling batch. */
+export interface OfferOptions {
+  /** The run phase the contexts belong to. */
+  readonly phase: BatchPhase;
+  /**
+   * Builds the briefing (markdown) when the contexts open a new batch; not
+   * called when they join the batch in flight.
+   */
+  readonly briefing?: () => Promise<string> | string;
+}
+
 /** A dispatcher that can also dispatch a whole batch. */
 export interface BatchDispatcher extends Dispatcher {
   /**
@@ -32,6 +43,16 @@ export interface BatchDispatcher extends Dispatcher {
     contexts: readonly DispatchContext[],
     options: BatchOptions,
   ): Promise<PromiseSettledResult<unknown>[]>;
+  /**
+   * Offers contexts to the agents at once, joining the batch in flight when
+   * it has room, so that no agent waits for a whole batch to finish. One
+   * promise per context, in input order: the artifact payload or the slot's
+   * error.
+   */
+  offer?(
+    contexts: readonly DispatchContext[],
+    options: OfferOptions,
+  ): Promise<unknown>[];
 }
 
 /** Returns true when `dispatcher` can dispatch batches. */

@@ -14,7 +14,7 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { pMapSettled } from "p-map";
+import pLimit, { type LimitFunction } from "p-limit";
 import {
   BATCH_PHASES,
   type BatchManifest,
@@ -27,6 +27,7 @@ import type {
   BatchDispatcher,
   BatchOptions,
   BatchPhase,
+  OfferOptions,
 } from "./batch_dispatcher.ts";
 import { DispatchError } from "./dispatch_error.ts";
 import type { DispatchContext, Dispatcher } from "./dispatcher.ts";
@@ -70,6 +71,13 @@ export interface BatchFileDispatcherOptions {
    * @default {Infinity}
    */
   readonly concurrency?: number;
+  /**
+   * Most signals one batch takes through {@linkcode BatchFileDispatcher.offer}
+   * (entries of its manifest) before the next offer opens a new batch.
+   *
+   * @default {64}
+   */
+  readonly maxEntries?: number;
   /**
    * Wraps the dispatcher of each slot, e.g. with token tracking or a
    * semaphore, so a decorator sees every single dispatch rather than the
@@ -138,12 +146,24 @@ interface Slot {
 
 interface Batch {
   readonly id: number;
+  readonly phase: BatchPhase;
+  readonly briefing: string | undefined;
   readonly writer: ManifestWriter;
   /**
    * Aborted, with the `io` error every waiting slot fails with, once the
    * live manifest cannot be written.
    */
   readonly stop: AbortController;
+  /** Bounds the slots of this batch in flight (`concurrency`). */
+  readonly limit: LimitFunction;
+  /** Entries of the manifest so far. */
+  entries: number;
+  /** Entries not finished yet. */
+  unfinished: number;
+  /** Takes no more entries (it finished, was dispatched whole, or is full). */
+  closed: boolean;
+  /** Resolves once every entry finished and the batch is archived. */
+  readonly finished: PromiseWithResolvers<void>;
 }
 
 interface Route {
@@ -154,6 +174,7 @@ interface Route {
 interface ResolvedOptions {
   readonly suiteDir: string;
   readonly concurrency: number;
+  readonly maxEntries: number;
   readonly wrapSlot: (slot: Dispatcher) => Dispatcher;
   readonly clock: TimerClock;
   readonly onEvent?: (event: BatchFileDispatchEvent) => void;
@@ -180,7 +201,13 @@ function invalidOption(
 }
 
 function resolveOptions(options: BatchFileDispatcherOptions): ResolvedOptions {
-  const { suiteDir, concurrency = Infinity, wrapSlot, onEvent } = options;
+  const {
+    suiteDir,
+    concurrency = Infinity,
+    maxEntries = 64,
+    wrapSlot,
+    onEvent,
+  } = options;
   if (typeof suiteDir !== "string" || suiteDir === "") {
     invalidOption("suiteDir", suiteDir, "a non-empty path");
   }
@@ -196,6 +223,12 @@ function resolveOptions(options: BatchFileDispatcherOptions): ResolvedOptions {
       RangeError,
     );
   }
+  if (
+    typeof maxEntries !== "number" || !Number.isInteger(maxEntries) ||
+    maxEntries < 1
+  ) {
+    invalidOption("maxEntries", maxEntries, "a positive integer", RangeError);
+  }
   if (wrapSlot !== undefined && typeof wrapSlot !== "function") {
     invalidOption("wrapSlot", wrapSlot, "a function");
   }
@@ -205,6 +238,7 @@ function resolveOptions(options: BatchFileDispatcherOptions): ResolvedOptions {
   return {
     suiteDir: resolve(suiteDir),
     concurrency,
+    maxEntries,
     wrapSlot: wrapSlot ?? ((slot) => slot),
     clock: options.clock ?? systemClock,
     onEvent,
@@ -222,11 +256,7 @@ function signalDirOf(context: DispatchContext): string {
   return dirname(resolve(context.artifactPath));
 }
 
-function validateBatch(
-  contexts: readonly DispatchContext[],
-  options: BatchOptions,
-): void {
-  const { phase, briefing } = options ?? {};
+function validatePhase(phase: unknown): void {
   if (!(BATCH_PHASES as readonly unknown[]).includes(phase)) {
     throw new TypeError(
       `Cannot dispatch batch with phase ${
@@ -234,13 +264,9 @@ function validateBatch(
       }: expected "triage", "investigation" or "single"`,
     );
   }
-  if (briefing !== undefined && typeof briefing !== "string") {
-    throw new TypeError(
-      `Cannot dispatch batch with briefing ${
-        describe(briefing)
-      }: expected a string`,
-    );
-  }
+}
+
+function validateContexts(contexts: readonly DispatchContext[]): void {
   if (!Array.isArray(contexts) || contexts.length === 0) {
     throw new RangeError(
       "Cannot dispatch batch: expected at least one context",
@@ -259,6 +285,47 @@ function validateBatch(
   });
 }
 
+function validateBatch(
+  contexts: readonly DispatchContext[],
+  options: BatchOptions,
+): void {
+  const { phase, briefing } = options ?? {};
+  validatePhase(phase);
+  if (briefing !== undefined && typeof briefing !== "string") {
+    throw new TypeError(
+      `Cannot dispatch batch with briefing ${
+        describe(briefing)
+      }: expected a string`,
+    );
+  }
+  validateContexts(contexts);
+}
+
+function validateOffer(
+  contexts: readonly DispatchContext[],
+  options: OfferOptions,
+): void {
+  const { phase, briefing } = options ?? {};
+  validatePhase(phase);
+  if (briefing !== undefined && typeof briefing !== "function") {
+    throw new TypeError(
+      `Cannot offer batch with briefing ${
+        describe(briefing)
+      }: expected a function`,
+    );
+  }
+  validateContexts(contexts);
+}
+
+/** How a batch of contexts is placed. */
+interface Placement {
+  readonly phase: BatchPhase;
+  /** Builds the briefing of a new batch. */
+  readonly briefing: () => Promise<string | undefined>;
+  /** A batch of its own, which takes no later entries. */
+  readonly exclusive: boolean;
+}
+
 /**
  * Dispatches batches of prompts through files (reference §10.6), and single
  * prompts as batches of one (phase `single`).
@@ -275,9 +342,13 @@ function validateBatch(
  * Finally the manifest and briefing are archived in
  * `batches/{id as 4 digits}/`; the live files stay until the next batch.
  *
- * Batches run one after another (a call waits for the previous batch), so the
- * live manifest always describes exactly one batch; put contexts that should
- * run together into one batch.
+ * {@linkcode dispatchBatch} runs a batch of its own. {@linkcode offer} keeps
+ * the agents busy: contexts offered while a batch of the same phase still has
+ * entries in flight join it (appended to its manifest, which the agents
+ * watch), up to `maxEntries` entries; a batch ends when its last entry
+ * finishes. Batches never overlap (a new one waits for the previous one to
+ * finish and be archived), so the live manifest always describes exactly one
+ * batch.
  *
  * @example
  * ```ts
@@ -296,8 +367,10 @@ export class BatchFileDispatcher implements BatchDispatcher {
   readonly #file: FileDispatcher;
   /** Batches started so far; the last batch's id. */
   #batchCount = 0;
-  /** Settles when the last batch queued so far has finished. */
+  /** Settles when the contexts offered so far are placed in a batch. */
   #tail: Promise<void> = Promise.resolve();
+  /** The last batch started (it may have finished). */
+  #current: Batch | undefined;
   /** Routes of the dispatches in flight, by dispatch id. */
   readonly #byId = new Map<number, Route>();
   /** Routes of the dispatches being posted, by signal directory. */
@@ -336,8 +409,8 @@ export class BatchFileDispatcher implements BatchDispatcher {
   }
 
   /**
-   * Dispatches every context as one batch and waits for all of them. One
-   * slot's failure never stops the others.
+   * Dispatches every context as one batch of its own and waits for all of
+   * them. One slot's failure never stops the others.
    *
    * @returns one settled result per context, in input order: the artifact
    * payload, or the slot's error (a {@linkcode DispatchError} from the file
@@ -357,36 +430,142 @@ export class BatchFileDispatcher implements BatchDispatcher {
     } catch (error) {
       return Promise.reject(error);
     }
-    const slots = contexts.map((context, index) => ({ index, context }));
     const { phase, briefing } = options;
-    const run = this.#tail.then(() => this.#runBatch(slots, phase, briefing));
-    this.#tail = run.then(() => {}, () => {});
-    return run;
+    return Promise.allSettled(
+      this.#place(contexts, {
+        phase,
+        briefing: () => Promise.resolve(briefing),
+        exclusive: true,
+      }),
+    );
   }
 
-  async #runBatch(
-    slots: readonly Slot[],
-    phase: BatchPhase,
-    briefing: string | undefined,
-  ): Promise<PromiseSettledResult<unknown>[]> {
-    this.#batchCount += 1;
-    const id = this.#batchCount;
-    const batch = await this.#start(id, slots, phase, briefing);
-    if (batch instanceof DispatchError) {
-      return slots.map(() => ({ status: "rejected", reason: batch }));
-    }
-    const results = await pMapSettled(
-      slots,
-      (slot) => this.#runSlot(batch, slot),
-      { concurrency: this.#options.concurrency },
+  /**
+   * Offers contexts to the agents as soon as possible: they join the
+   * current batch when it has the same phase, still has entries in flight
+   * and room for them (`maxEntries`), else they open the next batch (with
+   * the briefing `options.briefing` builds) once the current one has
+   * finished. One slot's failure never stops the others.
+   *
+   * @returns one promise per context, in input order: the artifact payload,
+   * or the slot's error (as {@linkcode dispatchBatch}'s results).
+   * @throws {TypeError} when `options.phase` or `options.briefing` is invalid.
+   * @throws {RangeError} when `contexts` is empty or two contexts share a
+   * signal directory.
+   */
+  offer(
+    contexts: readonly DispatchContext[],
+    options: OfferOptions,
+  ): Promise<unknown>[] {
+    validateOffer(contexts, options);
+    const { phase, briefing } = options;
+    return this.#place(contexts, {
+      phase,
+      briefing: async () => await briefing?.(),
+      exclusive: false,
+    });
+  }
+
+  /** Places `contexts` in a batch, in call order; a promise per context. */
+  #place(
+    contexts: readonly DispatchContext[],
+    placement: Placement,
+  ): Promise<unknown>[] {
+    const outcomes = contexts.map(() => Promise.withResolvers<unknown>());
+    for (const { promise } of outcomes) promise.catch(() => {});
+    const placed = this.#tail.then(() =>
+      this.#placeNow(contexts, placement, outcomes)
     );
+    this.#tail = placed.catch((error) => {
+      // Only a bug gets here; fail the contexts rather than hang them.
+      for (const outcome of outcomes) outcome.reject(error);
+    });
+    return outcomes.map(({ promise }) => promise);
+  }
+
+  async #placeNow(
+    contexts: readonly DispatchContext[],
+    placement: Placement,
+    outcomes: readonly PromiseWithResolvers<unknown>[],
+  ): Promise<void> {
+    const current = this.#current;
+    let batch: Batch;
+    let slots: Slot[];
+    if (
+      current !== undefined && !current.closed && !placement.exclusive &&
+      current.phase === placement.phase &&
+      !current.stop.signal.aborted &&
+      current.entries + contexts.length <= this.#options.maxEntries
+    ) {
+      // Join: no await between the check and the slots' start, so the batch
+      // cannot finish in between.
+      batch = current;
+      slots = contexts.map((context, i) => ({
+        index: current.entries + i,
+        context,
+      }));
+      this.#update(batch, (manifest) => {
+        manifest.signals.push(...slots.map(({ context }) => entryOf(context)));
+      });
+    } else {
+      if (current !== undefined) {
+        current.closed = true;
+        await current.finished.promise;
+      }
+      slots = contexts.map((context, index) => ({ index, context }));
+      let briefing: string | undefined;
+      try {
+        briefing = await placement.briefing();
+      } catch (error) {
+        for (const outcome of outcomes) outcome.reject(error);
+        return;
+      }
+      this.#batchCount += 1;
+      const started = await this.#start(
+        this.#batchCount,
+        slots,
+        placement.phase,
+        briefing,
+      );
+      if (started instanceof DispatchError) {
+        for (const outcome of outcomes) outcome.reject(started);
+        return;
+      }
+      batch = started;
+      batch.closed = placement.exclusive;
+      this.#current = batch;
+    }
+    batch.entries += slots.length;
+    batch.unfinished += slots.length;
+    slots.forEach((slot, i) => {
+      batch.limit(() => this.#runSlot(batch, slot)).then(
+        async (value) => {
+          await this.#slotFinished(batch);
+          outcomes[i].resolve(value);
+        },
+        async (error) => {
+          await this.#slotFinished(batch);
+          outcomes[i].reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * Counts a finished entry; after the batch's last one, writes the final
+   * manifest and archives the batch before that entry's result is given.
+   */
+  async #slotFinished(batch: Batch): Promise<void> {
+    batch.unfinished -= 1;
+    if (batch.unfinished > 0) return;
+    batch.closed = true;
     try {
       await batch.writer.flush();
     } catch {
       // Reported by the writer's onError.
     }
-    await this.#archive(batch, briefing);
-    return results;
+    await this.#archive(batch, batch.briefing);
+    batch.finished.resolve();
   }
 
   /**
@@ -430,17 +609,7 @@ export class BatchFileDispatcher implements BatchDispatcher {
         total: slots.length,
         completed: 0,
         briefing_path: briefing !== undefined ? briefingPath : "",
-        signals: slots.map(({ context }) => {
-          const artifactPath = resolve(context.artifactPath);
-          return {
-            case_id: context.caseId,
-            step: context.step,
-            signal_path: join(dirname(artifactPath), SIGNAL_FILE),
-            artifact_path: artifactPath,
-            dispatch_id: 0,
-            status: "pending",
-          };
-        }),
+        signals: slots.map(({ context }) => entryOf(context)),
       };
       let lastStatus: BatchStatus | undefined;
       const stop = new AbortController();
@@ -477,7 +646,18 @@ export class BatchFileDispatcher implements BatchDispatcher {
         },
       });
       await writer.write();
-      return { id, writer, stop };
+      return {
+        id,
+        phase,
+        briefing,
+        writer,
+        stop,
+        limit: pLimit(this.#options.concurrency),
+        entries: 0,
+        unfinished: 0,
+        closed: false,
+        finished: Promise.withResolvers<void>(),
+      };
     } catch (error) {
       return new DispatchError(
         // A suite directory leading outside the run fails its cases, not the
@@ -636,6 +816,19 @@ export class BatchFileDispatcher implements BatchDispatcher {
       // A listener's failure must not break the dispatch.
     }
   }
+}
+
+/** The manifest entry of `context` before its signal is written. */
+function entryOf(context: DispatchContext): BatchManifest["signals"][number] {
+  const artifactPath = resolve(context.artifactPath);
+  return {
+    case_id: context.caseId,
+    step: context.step,
+    signal_path: join(dirname(artifactPath), SIGNAL_FILE),
+    artifact_path: artifactPath,
+    dispatch_id: 0,
+    status: "pending",
+  };
 }
 
 async function removeIfPresent(path: string): Promise<void> {

@@ -833,3 +833,180 @@ Deno.test("BatchFileDispatcher validates its options", () => {
     join(Deno.cwd(), "s"),
   );
 });
+
+// --- rolling batches (offer) ------------------------------------------------------
+
+Deno.test("offered contexts join the batch in flight: one manifest, the briefing built once", async () => {
+  await withRoot(async (root) => {
+    // C1 is held back until C2 has joined, so the batch is still in flight.
+    const held = Promise.withResolvers<void>();
+    const log = new BatchEventLog();
+    const tasks = new AgentTasks();
+    const dispatcher = new BatchFileDispatcher({
+      suiteDir: join(root, "suite"),
+      file: { pollIntervalMs: 25, timeoutMs: 20_000 },
+      onEvent: (event) => {
+        log.onEvent(event);
+        if (event.kind !== "signal" || event.status !== "waiting") return;
+        tasks.run(async () => {
+          if (event.caseId === "C1") await held.promise;
+          await answer(event.path, dataFor(event.caseId));
+        });
+      },
+    });
+    let briefings = 0;
+    const briefing = () => `# Briefing ${++briefings}\n`;
+    const [c1, c3] = dispatcher.offer(contextsFor(root, "C1", "C3"), {
+      phase: "triage",
+      briefing,
+    });
+    assert.deepEqual(await c3, dataFor("C3"));
+    const [c2] = dispatcher.offer(contextsFor(root, "C2"), {
+      phase: "triage",
+      briefing,
+    });
+    assert.deepEqual(await c2, dataFor("C2"));
+    held.resolve();
+    assert.deepEqual(await c1, dataFor("C1"));
+    await tasks.settle();
+    assert.equal(briefings, 1, "joining builds no briefing");
+    const manifest = await manifestAt(join(root, "suite", MANIFEST_FILE));
+    assert.equal(manifest.batch_id, 1);
+    assert.equal(manifest.status, "done");
+    assert.equal(manifest.total, 3);
+    assert.deepEqual(
+      manifest.signals.map((s) => [s.case_id, s.status]),
+      [["C1", "done"], ["C3", "done"], ["C2", "done"]],
+    );
+    assert.deepEqual(
+      await manifestAt(join(root, "suite", "batches", "0001", MANIFEST_FILE)),
+      manifest,
+      "archived once its last entry finished, before that entry's answer",
+    );
+    assert.deepEqual(
+      log.of("batch-archived").map((e) => e.batchId),
+      [1],
+    );
+    assertLifecycle(log, 1, "done");
+  });
+});
+
+Deno.test("an offer opens the next batch after the last one finished, changed phase or filled up", async () => {
+  await withRoot(async (root) => {
+    const { dispatcher, log, tasks } = withAgent(root, undefined, {
+      maxEntries: 2,
+    });
+    const offer = (phase: "triage" | "investigation", ...ids: string[]) =>
+      Promise.all(
+        dispatcher.offer(contextsFor(root, ...ids), {
+          phase,
+          briefing: () => `# ${phase} ${ids.join(" ")}\n`,
+        }),
+      );
+    // Finished: batch 1 is over when the next offer comes.
+    assert.deepEqual(await offer("triage", "C1"), [dataFor("C1")]);
+    assert.deepEqual(await offer("triage", "C2"), [dataFor("C2")]);
+    // Offered together while batch 3 is in flight: another phase, and a
+    // batch full at maxEntries, each wait for the batch before to finish.
+    const results = await Promise.all([
+      offer("triage", "C3", "C4"),
+      offer("investigation", "C5"),
+      offer("investigation", "C6", "C7"),
+    ]);
+    await tasks.settle();
+    assert.deepEqual(results, [
+      [dataFor("C3"), dataFor("C4")],
+      [dataFor("C5")],
+      [dataFor("C6"), dataFor("C7")],
+    ]);
+    const suite = join(root, "suite");
+    const archived = [];
+    for (const id of ["0001", "0002", "0003", "0004", "0005"]) {
+      const m = await manifestAt(join(suite, "batches", id, MANIFEST_FILE));
+      archived.push(
+        `${m.phase}: ${m.signals.map((s) => s.case_id).join(" ")} ${m.status}`,
+      );
+    }
+    assert.deepEqual(archived, [
+      "triage: C1 done",
+      "triage: C2 done",
+      "triage: C3 C4 done",
+      "investigation: C5 done",
+      "investigation: C6 C7 done",
+    ]);
+    assert.equal(
+      await Deno.readTextFile(join(suite, "batches", "0004", BRIEFING_FILE)),
+      "# investigation C5\n",
+    );
+    // Batches never overlap: each is archived before the next is written.
+    const order = log.events
+      .filter((e) =>
+        e.kind === "batch-archived" ||
+        e.kind === "batch-status" && e.status === "pending"
+      )
+      .map((e) => `${e.batchId}:${e.kind === "batch-archived" ? "a" : "p"}`);
+    assert.deepEqual(order, [
+      "1:p",
+      "1:a",
+      "2:p",
+      "2:a",
+      "3:p",
+      "3:a",
+      "4:p",
+      "4:a",
+      "5:p",
+      "5:a",
+    ]);
+  });
+});
+
+Deno.test("a batch dispatched whole takes no offered contexts; offer validates", async () => {
+  await withRoot(async (root) => {
+    const { dispatcher, tasks } = withAgent(root);
+    const whole = dispatcher.dispatchBatch(contextsFor(root, "C1"), {
+      phase: "triage",
+    });
+    const [joined] = dispatcher.offer(contextsFor(root, "C2"), {
+      phase: "triage",
+    });
+    assert.deepEqual(await joined, dataFor("C2"));
+    assert.equal((await whole)[0].status, "fulfilled");
+    await tasks.settle();
+    const m = await manifestAt(
+      join(root, "suite", "batches", "0002", MANIFEST_FILE),
+    );
+    assert.deepEqual(m.signals.map((s) => s.case_id), ["C2"]);
+    assert.throws(
+      () => dispatcher.offer([], { phase: "triage" }),
+      RangeError,
+    );
+    assert.throws(
+      () =>
+        dispatcher.offer(contextsFor(root, "C1"), {
+          phase: "triage",
+          briefing: "text" as never,
+        }),
+      TypeError,
+    );
+    assert.throws(
+      () => new BatchFileDispatcher({ suiteDir: root, maxEntries: 0 }),
+      RangeError,
+    );
+  });
+});
+
+Deno.test("a briefing that cannot be built fails the offered contexts only", async () => {
+  await withRoot(async (root) => {
+    const { dispatcher, tasks } = withAgent(root);
+    const [failed] = dispatcher.offer(contextsFor(root, "C1"), {
+      phase: "triage",
+      briefing: () => Promise.reject(new Error("store closed")),
+    });
+    await assert.rejects(failed, /store closed/);
+    const [next] = dispatcher.offer(contextsFor(root, "C2"), {
+      phase: "triage",
+    });
+    assert.deepEqual(await next, dataFor("C2"));
+    await tasks.settle();
+  });
+});

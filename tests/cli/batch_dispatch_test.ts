@@ -55,7 +55,9 @@ Deno.test("calibrate-batch: 20/20, live manifest done, briefing, equal to serial
     }
     archived.sort();
     assert.equal(archived[0], "0001");
-    assert.ok(archived.length >= 12 && archived.length < 47, `${archived}`);
+    // Batches roll: steps join the batch in flight, so there are fewer
+    // batches than waves of 4 (at least one per phase).
+    assert.ok(archived.length >= 2 && archived.length < 47, `${archived}`);
     let slots = 0;
     const phases = new Set<string>();
     for (const name of archived) {
@@ -63,20 +65,22 @@ Deno.test("calibrate-batch: 20/20, live manifest done, briefing, equal to serial
         join(suite, "batches", name, "batch-manifest.json"),
       );
       assert.equal(m?.status, "done", name);
-      assert.ok(m!.total <= 4, name);
       slots += m!.total;
       phases.add(m!.phase);
-      // The briefing lists the batch's cases in flight: its slots, by id.
+      // The briefing lists the cases the batch opened with (its first
+      // signals; later ones joined as slots freed up), by id.
       const text = await Deno.readTextFile(
         join(suite, "batches", name, "briefing.md"),
       );
+      const opening = Number(/Signals in this batch: (\d+)/.exec(text)?.[1]);
+      assert.ok(opening >= 1 && opening <= 4 && opening <= m!.total, name);
       const inFlight = text.slice(text.indexOf("## Cases in flight"));
       const listed = [...inFlight.matchAll(/^\| #(\d+) \| (F\d) \|/gm)].map(
         (match) => `${match[1]} ${match[2]}`,
       );
       assert.deepEqual(
         listed,
-        m!.signals.map((signal) =>
+        m!.signals.slice(0, opening).map((signal) =>
           `${storeIdOf.get(signal.case_id)} ${signal.step.slice(0, 2)}`
         ).sort((a, b) => parseInt(a) - parseInt(b)),
         name,
