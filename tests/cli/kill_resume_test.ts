@@ -11,28 +11,42 @@ import { caseOutcomes } from "../support/case_outcome.ts";
 import { captureTerminal } from "../support/capture_terminal.ts";
 import { spawnAsterisk, waitForFile } from "../support/spawned.ts";
 import { withTempDir } from "../support/temp_dir.ts";
+import { withDeadline } from "../support/wait_for.ts";
 
 const PTP_MOCK_STEPS = 47;
 
 async function inProcess(args: string[]) {
+  return await cli(["calibrate", ...args]);
+}
+
+async function cli(args: string[], signal?: AbortSignal) {
   const t = captureTerminal();
-  const code = await runCli(["calibrate", ...args], { terminal: t.terminal });
+  const code = await runCli(args, { terminal: t.terminal, signal });
   return { code, out: t.stdout(), err: t.stderr() };
 }
 
-async function expectedOutcomes(dir: string) {
-  const run = await inProcess(["--json", `--run-dir=${join(dir, "stub")}`]);
-  assert.equal(run.code, 0, run.err);
-  return caseOutcomes((JSON.parse(run.out) as CalibrationReport).case_results);
+let expected: Promise<ReturnType<typeof caseOutcomes>> | undefined;
+/** The in-process stub's per-case lines, computed once per file. */
+function expectedOutcomes() {
+  expected ??= withTempDir(async (dir) => {
+    const run = await inProcess(["--json", `--run-dir=${dir}`]);
+    assert.equal(run.code, 0, run.err);
+    return caseOutcomes(
+      (JSON.parse(run.out) as CalibrationReport).case_results,
+    );
+  });
+  return expected;
 }
 
+const respondArgs = (runDir: string) => [
+  "respond",
+  `--run-dir=${runDir}`,
+  "--scenario=ptp-mock",
+  "--debug",
+];
+
 function startResponder(runDir: string) {
-  return spawnAsterisk([
-    "respond",
-    `--run-dir=${runDir}`,
-    "--scenario=ptp-mock",
-    "--debug",
-  ]);
+  return spawnAsterisk(respondArgs(runDir));
 }
 
 const answeredLines = (lines: readonly string[]) =>
@@ -58,7 +72,6 @@ for (
 ) {
   Deno.test(`${signal} mid ${name}, then --resume: 20/20, nothing answered twice`, async () => {
     await withTempDir(async (dir) => {
-      const expected = await expectedOutcomes(dir);
       const runDir = join(dir, "run");
       await Deno.mkdir(runDir);
       const args = [
@@ -68,8 +81,9 @@ for (
         `--run-dir=${runDir}`,
         "--json",
       ];
+      // The responder's first sweep answers signals written before it
+      // watches: both processes start at once.
       const first = startResponder(runDir);
-      await first.waitForLine(/^responder: answering/);
       const killed = spawnAsterisk(args);
       await killed.waitForLine(/^\[4\/12\]/);
       killed.kill(signal);
@@ -84,25 +98,38 @@ for (
       }
       await first.status;
 
-      const second = startResponder(runDir);
-      await second.waitForLine(/^responder: answering/);
-      const resumed = spawnAsterisk([...args, "--resume"]);
-      const status = await resumed.status;
-      // The responder stops by itself once the resumed run has ended.
-      await second.waitForLine(/the run ended \(finished\); stopping/);
-      assert.equal((await second.status).code, 0);
-      assert.equal(status.code, 0, resumed.lines.join("\n"));
-      const report = JSON.parse(resumed.stdout()) as CalibrationReport;
-      assert.deepEqual(caseOutcomes(report.case_results), expected);
-      const { restored, answered } = report.steps!;
-      assert.ok(restored >= 4, `restored ${restored}`);
-      assert.equal(restored + answered, PTP_MOCK_STEPS);
-      const answers = [
-        ...answeredLines(first.lines),
-        ...answeredLines(second.lines),
-      ];
-      assert.equal(answers.length, PTP_MOCK_STEPS, answers.join("\n"));
-      assert.doesNotMatch(resumed.lines.join("\n"), STACK_LINE);
+      // The resume is not about processes: it and its responder run here.
+      const stopResponder = new AbortController();
+      const second = cli(respondArgs(runDir), stopResponder.signal);
+      let resumed;
+      try {
+        resumed = await inProcess([...args.slice(1), "--resume"]);
+        // The responder stops by itself once the resumed run has ended.
+        const responded = await withDeadline(
+          second,
+          "the responder stops after the run ended",
+        );
+        assert.equal(responded.code, 0, responded.err);
+        assert.match(responded.err, /the run ended \(finished\); stopping/);
+        assert.equal(resumed.code, 0, resumed.err);
+        const report = JSON.parse(resumed.out) as CalibrationReport;
+        assert.deepEqual(
+          caseOutcomes(report.case_results),
+          await expectedOutcomes(),
+        );
+        const { restored, answered } = report.steps!;
+        assert.ok(restored >= 4, `restored ${restored}`);
+        assert.equal(restored + answered, PTP_MOCK_STEPS);
+        const answers = [
+          ...answeredLines(first.lines),
+          ...answeredLines(responded.err.split("\n")),
+        ];
+        assert.equal(answers.length, PTP_MOCK_STEPS, answers.join("\n"));
+        assert.doesNotMatch(resumed.err, STACK_LINE);
+      } finally {
+        stopResponder.abort();
+        await second;
+      }
     });
   });
 }
@@ -173,19 +200,18 @@ Deno.test("the auto responder killed mid-run stops the run with exit 1; --resume
 
 Deno.test("a case directory removed mid-run stops the run with exit 1; --resume completes", async () => {
   await withTempDir(async (dir) => {
-    const run = spawnAsterisk([
-      "calibrate",
+    // Not about processes: the run is in-process.
+    const run = inProcess([
       "--dispatch=file",
       "--responder=external",
       `--run-dir=${dir}`,
     ]);
-    await run.waitForLine(/^waiting for an agent/);
     const caseDir = join(dir, "1", "1");
     await waitForFile(join(caseDir, "signal.json"));
     await Deno.remove(caseDir, { recursive: true });
-    const status = await run.status;
-    assert.equal(status.code, 1);
-    const err = run.lines.join("\n");
+    const { code, err } = await withDeadline(run, "the run stops", 20_000);
+    assert.equal(code, 1, err);
+    assert.match(err, /^waiting for an agent/m);
     assert.match(
       err,
       /Run stopped: Cannot wait in '.*1' for C1 F0_RECALL \(dispatch \d+\): the case directory was removed\. 0 of 12 cases finished; every accepted step is kept in '.*run\.db'/,
@@ -200,18 +226,17 @@ Deno.test("a case directory removed mid-run stops the run with exit 1; --resume 
 Deno.test("the run directory removed mid-run stops the run with exit 1 and no stack trace", async () => {
   await withTempDir(async (dir) => {
     const runDir = join(dir, "run");
-    const run = spawnAsterisk([
-      "calibrate",
+    // Not about processes: the run is in-process.
+    const run = inProcess([
       "--dispatch=file",
       "--responder=external",
       `--run-dir=${runDir}`,
     ]);
-    await run.waitForLine(/^waiting for an agent/);
     await waitForFile(join(runDir, "1", "1", "signal.json"));
     await Deno.remove(runDir, { recursive: true });
-    const status = await run.status;
-    assert.equal(status.code, 1);
-    const err = run.lines.join("\n");
+    const { code, err } = await withDeadline(run, "the run stops", 20_000);
+    assert.equal(code, 1, err);
+    assert.match(err, /^waiting for an agent/m);
     assert.match(err, /Run stopped: .*removed/);
     assert.doesNotMatch(err, STACK_LINE);
   });
