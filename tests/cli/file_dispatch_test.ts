@@ -188,33 +188,7 @@ for (const transport of ["file", "batch-file"]) {
   });
 }
 
-Deno.test("prompts written through the file transport quote the run's thresholds", async () => {
-  await withTempDir(async (dir) => {
-    const runDir = join(dir, "run");
-    const result = await calibrateJson([
-      "--dispatch=file",
-      `--run-dir=${runDir}`,
-      "--recall-hit=0.65",
-      "--recall-uncertain=0.35",
-      "--correlate-dup=0.9",
-    ]);
-    assert.ok(result.report.case_results.length > 0, result.stderr);
-    const first = result.report.case_results[0];
-    const caseDir = join(runDir, "1", String(first.store_case_id));
-    const recall = await Deno.readTextFile(join(caseDir, "prompt-recall.md"));
-    assert.match(
-      recall,
-      /≥ 0\.65 hit .* 0\.35–0\.65 uncertain .* < 0\.35 miss/,
-    );
-    assert.doesNotMatch(recall, /0\.80/);
-    const correlate = await Deno.readTextFile(
-      join(caseDir, "prompt-correlate.md"),
-    );
-    assert.match(correlate, /below 0\.90 nothing is linked/);
-  });
-});
-
-Deno.test("asterisk respond exits by itself when the calibrate run it answers ends", async () => {
+Deno.test("asterisk respond exits by itself when the calibrate run it answers ends; the prompts quote the run's thresholds", async () => {
   await withTempDir(async (dir) => {
     const runDir = join(dir, "run");
     await Deno.mkdir(runDir);
@@ -228,12 +202,30 @@ Deno.test("asterisk respond exits by itself when the calibrate run it answers en
         "--dispatch=file",
         "--responder=external",
         `--run-dir=${runDir}`,
+        "--recall-hit=0.65",
+        "--recall-uncertain=0.35",
+        "--correlate-dup=0.9",
       ]);
       assert.equal(result.code, 0, result.stderr);
       const run = await readRunFile(join(runDir, "run.json"));
       assert.equal(run.status, "finished");
       await responder.waitForLine(/the run ended \(finished\); stopping/);
       assert.equal((await responder.status).code, 0);
+
+      // The prompts written through the file transport quote the run's
+      // thresholds, not the defaults.
+      const first = result.report.case_results[0];
+      const caseDir = join(runDir, "1", String(first.store_case_id));
+      const recall = await Deno.readTextFile(join(caseDir, "prompt-recall.md"));
+      assert.match(
+        recall,
+        /≥ 0\.65 hit .* 0\.35–0\.65 uncertain .* < 0\.35 miss/,
+      );
+      assert.doesNotMatch(recall, /0\.80/);
+      const correlate = await Deno.readTextFile(
+        join(caseDir, "prompt-correlate.md"),
+      );
+      assert.match(correlate, /below 0\.90 nothing is linked/);
     } finally {
       try {
         responder.kill("SIGKILL");
