@@ -147,6 +147,27 @@ interface Snapshot {
   readonly liveRcas: ReadonlyMap<number, Rca>;
   /** Ids of the live RCAs related to each symptom. */
   readonly symptomRcas: ReadonlyMap<number, ReadonlySet<number>>;
+  /** Ids of the cases linked to each RCA, in store order. */
+  readonly rcaCases: ReadonlyMap<number, readonly number[]>;
+}
+
+/** Most error messages whose signatures are remembered. */
+const SIGNATURE_CACHE_SIZE = 50_000;
+/** Signatures of the error messages seen so far (they repeat every batch). */
+const signatureCache = new Map<string, string>();
+
+/**
+ * {@linkcode errorSignature}, remembered: a run's error messages never
+ * change, and every batch's briefing groups all of them.
+ */
+function signatureOf(message: string): string {
+  let signature = signatureCache.get(message);
+  if (signature === undefined) {
+    signature = errorSignature(message);
+    if (signatureCache.size >= SIGNATURE_CACHE_SIZE) signatureCache.clear();
+    signatureCache.set(message, signature);
+  }
+  return signature;
 }
 
 /**
@@ -166,18 +187,31 @@ async function readSnapshot(store: Store): Promise<Snapshot> {
   const links = await Promise.all(
     symptoms.map((symptom) => store.getRcasForSymptom(symptom.id)),
   );
+  // One pass over the cases, not one per symptom and per RCA.
+  const caseRcasBySymptom = new Map<number, number[]>();
+  const rcaCases = new Map<number, number[]>();
+  for (const c of cases) {
+    if (c.rcaId === 0) continue;
+    const rcasOfSymptom = caseRcasBySymptom.get(c.symptomId);
+    if (rcasOfSymptom === undefined) {
+      caseRcasBySymptom.set(c.symptomId, [c.rcaId]);
+    } else rcasOfSymptom.push(c.rcaId);
+    const casesOfRca = rcaCases.get(c.rcaId);
+    if (casesOfRca === undefined) rcaCases.set(c.rcaId, [c.id]);
+    else casesOfRca.push(c.id);
+  }
   const symptomRcas = new Map<number, Set<number>>();
   symptoms.forEach((symptom, index) => {
     const ids = new Set(links[index].map((link) => link.rcaId));
-    for (const c of cases) {
-      if (c.symptomId === symptom.id && c.rcaId !== 0) ids.add(c.rcaId);
+    for (const rcaId of caseRcasBySymptom.get(symptom.id) ?? []) {
+      ids.add(rcaId);
     }
     symptomRcas.set(
       symptom.id,
       new Set([...ids].filter((id) => liveRcas.has(id))),
     );
   });
-  return { symptoms, cases, liveRcas, symptomRcas };
+  return { symptoms, cases, liveRcas, symptomRcas, rcaCases };
 }
 
 function runContext(input: BriefingInput): string {
@@ -249,9 +283,7 @@ function priorRcas(snapshot: Snapshot): string | undefined {
     rca.component,
     rca.status,
     rca.title,
-    caseIds(
-      snapshot.cases.filter((c) => c.rcaId === rca.id).map((c) => c.id),
-    ),
+    caseIds(snapshot.rcaCases.get(rca.id) ?? []),
   ]);
   return [
     "## Prior RCAs",
@@ -274,7 +306,7 @@ function commonErrorPatterns(snapshot: Snapshot): string | undefined {
   const symptomById = new Map(snapshot.symptoms.map((s) => [s.id, s]));
   const patterns = new Map<string, ErrorPattern>();
   for (const c of snapshot.cases) {
-    const signature = errorSignature(c.errorMessage);
+    const signature = signatureOf(c.errorMessage);
     if (signature === "") continue;
     let pattern = patterns.get(signature);
     if (pattern === undefined) {
@@ -337,7 +369,7 @@ function casesInFlight(
 ): string | undefined {
   if (cases.length === 0) return undefined;
   const sorted = [...cases].sort((a, b) => a.storeCaseId - b.storeCaseId);
-  const signatures = sorted.map((c) => errorSignature(c.errorMessage));
+  const signatures = sorted.map((c) => signatureOf(c.errorMessage));
   const count = new Map<string, number>();
   for (const signature of signatures) {
     if (signature !== "") count.set(signature, (count.get(signature) ?? 0) + 1);

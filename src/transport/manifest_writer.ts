@@ -29,6 +29,11 @@ export interface ManifestWriterOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** Resolves after the current macrotask (and its microtasks). */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /** Sets the fields a manifest derives from its signals. */
 function derive(manifest: BatchManifest): void {
   manifest.total = manifest.signals.length;
@@ -44,6 +49,9 @@ function derive(manifest: BatchManifest): void {
  * write; every write writes the latest state in full, atomically. Writes
  * never overlap, and updates made while a write runs reach disk with the next
  * one, so no update is lost and the file never goes back to an older state.
+ * An update's write waits for the current macrotask to end, so the updates of
+ * one turn of the event loop (the slots of a refill, a claim seen with its
+ * answer) reach disk in one write.
  * `total`, `completed` and `status` are derived from `signals` on every
  * update (see {@linkcode batchStatusOf}); `updated_at` is the time of the
  * last update.
@@ -113,13 +121,18 @@ export class ManifestWriter {
    * result is not a valid manifest.
    */
   update(mutator: (manifest: BatchManifest) => void): Promise<void> {
-    const next = structuredClone(this.#state);
+    // Mutators change the manifest and its signals, never deeper: a shallow
+    // copy of each is enough to leave the state untouched on failure.
+    const next = {
+      ...this.#state,
+      signals: this.#state.signals.map((signal) => ({ ...signal })),
+    };
     mutator(next);
     derive(next);
     next.updated_at = formatTimestamp(this.#clock.now());
     this.#state = normalizeManifest(next, this.path);
     this.#version += 1;
-    return this.#enqueue();
+    return this.#enqueue(true);
   }
 
   /**
@@ -143,9 +156,10 @@ export class ManifestWriter {
     if (this.#written < this.#version) await this.#enqueue();
   }
 
-  #enqueue(): Promise<void> {
+  #enqueue(coalesce = false): Promise<void> {
     if (this.#queued) return this.#queued;
-    const write = this.#chain.then(() => {
+    const write = this.#chain.then(async () => {
+      if (coalesce) await nextMacrotask();
       this.#queued = undefined;
       return this.#writeLatest();
     });

@@ -236,3 +236,26 @@ Deno.test("listeners that throw do not break the writer", async () => {
     assert.equal((await readManifest(path))?.completed, 1);
   });
 });
+
+Deno.test("the updates of one turn of the event loop reach disk in one write", async () => {
+  await withDir(async (dir) => {
+    const path = join(dir, MANIFEST_FILE);
+    const writes: BatchManifest[] = [];
+    const writer = new ManifestWriter(path, initial(dir), {
+      onWrite: (m) => writes.push(m),
+    });
+    await writer.write();
+    // Updates from separate continuations (microtasks) of one macrotask.
+    const updates: Promise<void>[] = [];
+    for (const i of [0, 1, 2]) {
+      updates.push(writer.update((m) => {
+        m.signals[i].status = "done";
+      }));
+      for (let tick = 0; tick < 5; tick++) await Promise.resolve();
+    }
+    await Promise.all(updates);
+    assert.equal(writes.length, 2, "the first write, then one for all three");
+    assert.equal(writes[1].completed, 3);
+    assert.deepEqual(await readManifest(path), writes[1]);
+  });
+});
