@@ -61,6 +61,13 @@ export interface BriefingInput {
 /** The most signatures listed under "Common error patterns". */
 export const MAX_ERROR_PATTERNS = 10;
 
+/**
+ * The most rows listed under "Known symptoms", "Cluster assignments" and
+ * "Prior RCAs": a briefing stays a few pages long (and cheap to write for
+ * every batch) however large the run.
+ */
+export const MAX_LISTED_ROWS = 50;
+
 /** Shown in a table cell that has no value. */
 const EMPTY_CELL = "—";
 
@@ -141,7 +148,10 @@ function requireCount(name: string, value: number): void {
 
 /** The store contents the sections are built from. */
 interface Snapshot {
+  /** Every symptom, for the error patterns' components. */
   readonly symptoms: readonly Readonly<Symptom>[];
+  /** The symptoms "Known symptoms" lists, by id. */
+  readonly shownSymptoms: readonly Readonly<Symptom>[];
   readonly cases: readonly Case[];
   /** RCAs that are not archived, by id. */
   readonly liveRcas: ReadonlyMap<number, Rca>;
@@ -149,6 +159,26 @@ interface Snapshot {
   readonly symptomRcas: ReadonlyMap<number, ReadonlySet<number>>;
   /** Ids of the cases linked to each RCA, in store order. */
   readonly rcaCases: ReadonlyMap<number, readonly number[]>;
+  /** The RCAs "Prior RCAs" lists, by id. */
+  readonly shownRcas: readonly Rca[];
+}
+
+/**
+ * The `max` items that `rank` orders first (ties by the given order), listed
+ * in the given order.
+ */
+function mostRelevant<T>(
+  items: readonly T[],
+  max: number,
+  rank: (a: T, b: T) => number,
+): T[] {
+  if (items.length <= max) return [...items];
+  const position = new Map(items.map((item, i) => [item, i]));
+  const chosen = new Set(
+    [...items].sort((a, b) => rank(a, b) || position.get(a)! - position.get(b)!)
+      .slice(0, max),
+  );
+  return items.filter((item) => chosen.has(item));
 }
 
 /** Most error messages whose signatures are remembered. */
@@ -173,7 +203,8 @@ function signatureOf(message: string): string {
 /**
  * Reads what the briefing shows. A symptom's RCAs are those linked to it
  * (`getRcasForSymptom`) plus those of the cases that carry it, archived ones
- * left out.
+ * left out. Past {@linkcode MAX_LISTED_ROWS}, the symptoms with the most
+ * occurrences and the RCAs with the most cases are shown (ties: lower ids).
  */
 async function readSnapshot(store: Store): Promise<Snapshot> {
   const [symptoms, rcas, cases] = await Promise.all([
@@ -184,8 +215,13 @@ async function readSnapshot(store: Store): Promise<Snapshot> {
   const liveRcas = new Map(
     rcas.filter((rca) => rca.status !== "archived").map((rca) => [rca.id, rca]),
   );
+  const shownSymptoms = mostRelevant(
+    [...symptoms].sort((a, b) => a.id - b.id),
+    MAX_LISTED_ROWS,
+    (a, b) => b.occurrenceCount - a.occurrenceCount,
+  );
   const links = await Promise.all(
-    symptoms.map((symptom) => store.getRcasForSymptom(symptom.id)),
+    shownSymptoms.map((symptom) => store.getRcasForSymptom(symptom.id)),
   );
   // One pass over the cases, not one per symptom and per RCA.
   const caseRcasBySymptom = new Map<number, number[]>();
@@ -201,7 +237,7 @@ async function readSnapshot(store: Store): Promise<Snapshot> {
     else casesOfRca.push(c.id);
   }
   const symptomRcas = new Map<number, Set<number>>();
-  symptoms.forEach((symptom, index) => {
+  shownSymptoms.forEach((symptom, index) => {
     const ids = new Set(links[index].map((link) => link.rcaId));
     for (const rcaId of caseRcasBySymptom.get(symptom.id) ?? []) {
       ids.add(rcaId);
@@ -211,7 +247,21 @@ async function readSnapshot(store: Store): Promise<Snapshot> {
       new Set([...ids].filter((id) => liveRcas.has(id))),
     );
   });
-  return { symptoms, cases, liveRcas, symptomRcas, rcaCases };
+  const shownRcas = mostRelevant(
+    [...liveRcas.values()].sort((a, b) => a.id - b.id),
+    MAX_LISTED_ROWS,
+    (a, b) =>
+      (rcaCases.get(b.id)?.length ?? 0) - (rcaCases.get(a.id)?.length ?? 0),
+  );
+  return {
+    symptoms,
+    shownSymptoms,
+    cases,
+    liveRcas,
+    symptomRcas,
+    rcaCases,
+    shownRcas,
+  };
 }
 
 function runContext(input: BriefingInput): string {
@@ -229,9 +279,21 @@ function runContext(input: BriefingInput): string {
   ].join("\n");
 }
 
+/** The line saying how many rows a capped table leaves out. */
+function notShown(
+  hidden: number,
+  one: string,
+  many: string,
+  order: string,
+): string[] {
+  return hidden <= 0
+    ? []
+    : ["", `${plural(hidden, one, many)} not shown (${order} are listed).`];
+}
+
 function knownSymptoms(snapshot: Snapshot): string | undefined {
   if (snapshot.symptoms.length === 0) return undefined;
-  const rows = snapshot.symptoms.map((symptom) => {
+  const rows = snapshot.shownSymptoms.map((symptom) => {
     const rcas = snapshot.symptomRcas.get(symptom.id) ?? new Set<number>();
     // After triage a symptom has no component yet: show its RCAs' instead.
     const component = symptom.component !== ""
@@ -255,6 +317,12 @@ function knownSymptoms(snapshot: Snapshot): string | undefined {
       ["Symptom", "Name", "Status", "Occurrences", "Component", "Linked RCAs"],
       rows,
     ),
+    ...notShown(
+      snapshot.symptoms.length - rows.length,
+      "more symptom",
+      "more symptoms",
+      `the ${MAX_LISTED_ROWS} with the most occurrences`,
+    ),
   ].join("\n");
 }
 
@@ -262,7 +330,7 @@ function clusterAssignments(
   clusters: readonly BriefingCluster[],
 ): string | undefined {
   if (clusters.length === 0) return undefined;
-  const rows = clusters.map((cluster, index) => [
+  const rows = clusters.slice(0, MAX_LISTED_ROWS).map((cluster, index) => [
     `K${index + 1}`,
     cluster.representative,
     cluster.members.join(", "),
@@ -272,12 +340,18 @@ function clusterAssignments(
     "## Cluster assignments",
     "",
     table(["Cluster", "Representative", "Members", "Key"], rows),
+    ...notShown(
+      clusters.length - rows.length,
+      "more cluster",
+      "more clusters",
+      `the first ${MAX_LISTED_ROWS}`,
+    ),
   ].join("\n");
 }
 
 function priorRcas(snapshot: Snapshot): string | undefined {
   if (snapshot.liveRcas.size === 0) return undefined;
-  const rows = [...snapshot.liveRcas.values()].map((rca) => [
+  const rows = snapshot.shownRcas.map((rca) => [
     `RCA #${rca.id}`,
     rca.defectType,
     rca.component,
@@ -291,6 +365,12 @@ function priorRcas(snapshot: Snapshot): string | undefined {
     table(
       ["RCA", "Defect type", "Component", "Status", "Title", "Cases"],
       rows,
+    ),
+    ...notShown(
+      snapshot.liveRcas.size - rows.length,
+      "more RCA",
+      "more RCAs",
+      `the ${MAX_LISTED_ROWS} with the most cases`,
     ),
   ].join("\n");
 }
@@ -403,21 +483,25 @@ function casesInFlight(
  *
  * Sections, in order; one with nothing to show is left out entirely:
  * 1. `# Calibration briefing — batch {batchId}` and `## Run context` (always);
- * 2. `## Known symptoms` ({@linkcode Store.snapshotSymptoms}): id, name,
+ * 2. `## Known symptoms` ({@linkcode Store.snapshotSymptoms}, at most
+ *    {@linkcode MAX_LISTED_ROWS}: those with the most occurrences): id, name,
  *    status, occurrences, component — the symptom's own, else the components
  *    of its live RCAs — and linked RCAs (linked to the symptom or to a case
  *    carrying it; archived ones left out);
  * 3. `## Cases in flight` (`input.inFlight`): each case of the batch, its
  *    step, test name and {@linkcode errorSignature}, by id;
  * 4. `## Cluster assignments` (`input.clusters`, labelled `K1`, `K2`, … in the
- *    order given);
- * 5. `## Prior RCAs`: every RCA not archived, with the cases linked to it;
+ *    order given; the first {@linkcode MAX_LISTED_ROWS});
+ * 5. `## Prior RCAs`: every RCA not archived (at most
+ *    {@linkcode MAX_LISTED_ROWS}: those with the most cases), with the cases
+ *    linked to it;
  * 6. `## Common error patterns`: the cases' error messages grouped by
  *    {@linkcode errorSignature}, by count (descending) then signature, at most
  *    {@linkcode MAX_ERROR_PATTERNS}; empty messages are skipped;
  * 7. `## How to use this briefing` (always).
  *
- * Rows are sorted by id; table cells are single-line with `|` escaped. The
+ * Rows are sorted by id; a capped table says how many rows it leaves out;
+ * table cells are single-line with `|` escaped. The
  * text depends only on the input and the store's contents (no clock), so the
  * same store gives the same briefing.
  *

@@ -5,6 +5,7 @@ import {
   type BriefingInput,
   generateBriefing,
   MAX_ERROR_PATTERNS,
+  MAX_LISTED_ROWS,
 } from "./generate_briefing.ts";
 
 const T0 = "2026-02-17T10:00:00Z";
@@ -603,5 +604,65 @@ Deno.test("generateBriefing() lists the cases in flight with their error signatu
   assert.match(
     section(alone, "Cases in flight"),
     /No two of them share an error signature/,
+  );
+});
+
+Deno.test("generateBriefing() lists at most MAX_LISTED_ROWS symptoms, clusters and RCAs: the most seen and most linked", async () => {
+  const store = newStore();
+  const extra = 3;
+  const count = MAX_LISTED_ROWS + extra;
+  for (let i = 1; i <= count; i++) {
+    const symptom = await store.createSymptom({
+      fingerprint: `f-${i}`,
+      name: `OCP-${i}`,
+    });
+    // The last symptoms are seen most often: they make the cut.
+    if (i > count - 2) await store.updateSymptomSeen(symptom.id);
+    await store.saveRca({
+      title: `RCA ${i}`,
+      description: "d",
+      defectType: "pb001",
+      component: "",
+    });
+  }
+  // The last RCA has the most cases.
+  for (const name of ["a", "b"]) {
+    await store.linkCaseToRca(await addCase(store, name), count);
+  }
+  const clusters = Array.from({ length: count }, (_, i) => ({
+    key: `k${i}`,
+    representative: `C${i}`,
+    members: [`C${i}`],
+  }));
+  const briefing = await generateBriefing(
+    input(store, { phase: "investigation", clusters }),
+  );
+  assert.equal(MAX_LISTED_ROWS, 50);
+
+  const symptoms = section(briefing, "Known symptoms");
+  const symptomIds = tableRows(symptoms).map((row) => row[0]);
+  assert.equal(symptomIds.length, MAX_LISTED_ROWS);
+  assert.deepEqual(symptomIds.slice(0, 2), ["#1", "#2"], "sorted by id");
+  assert.deepEqual(symptomIds.slice(-3), ["#48", "#52", "#53"]);
+  assert.ok(
+    symptoms.includes(
+      "3 more symptoms not shown (the 50 with the most occurrences are listed).",
+    ),
+  );
+
+  const rcas = section(briefing, "Prior RCAs");
+  const rcaIds = tableRows(rcas).map((row) => row[0]);
+  assert.equal(rcaIds.length, MAX_LISTED_ROWS);
+  assert.deepEqual(rcaIds.slice(-2), ["RCA #49", "RCA #53"]);
+  assert.deepEqual(tableRows(rcas).at(-1)!.at(-1), "#1, #2");
+  assert.ok(rcas.includes("3 more RCAs not shown"));
+
+  const assigned = section(briefing, "Cluster assignments");
+  assert.equal(tableRows(assigned).length, MAX_LISTED_ROWS);
+  assert.equal(tableRows(assigned).at(-1)![0], "K50");
+  assert.ok(
+    assigned.includes(
+      "3 more clusters not shown (the first 50 are listed).",
+    ),
   );
 });
