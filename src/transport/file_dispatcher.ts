@@ -309,9 +309,9 @@ function readTextIfExistsSync(path: string): string | undefined {
  * Dispatches prompts to an external agent through files (reference §10.4).
  *
  * For each dispatch it takes a fresh id, removes any old artifact and claim,
- * starts watching the artifact's directory, writes `signal.json` there with
- * status `waiting`, and then checks at once, on every watch event, and every
- * `pollIntervalMs`. A check fails the dispatch when the agent set the signal's
+ * writes `signal.json` beside the artifact with status `waiting`, starts
+ * watching the artifact's directory, and then checks at once, on every watch
+ * event about the signal, artifact or claim, and every `pollIntervalMs`. A check fails the dispatch when the agent set the signal's
  * status to `error`, when an unparseable artifact stops changing for
  * `settleMs`, or after `maxStaleRejects` artifacts of other dispatches; it
  * accepts an artifact with this dispatch's id that passes
@@ -355,8 +355,8 @@ export class FileDispatcher implements Dispatcher {
   }
 
   /**
-   * Posts `context`: removes an old artifact and claim, starts the directory
-   * watch and writes the signal. Resolves as soon as the signal is on disk; the
+   * Posts `context`: removes an old artifact and claim, writes the signal and
+   * starts the directory watch. Resolves as soon as the signal is on disk; the
    * returned `result` carries the waiting.
    *
    * Relative paths in `context` are resolved against the working directory.
@@ -445,6 +445,8 @@ class FileDispatch {
   #consumer: Promise<void> | undefined;
   #timer: TimerId | undefined;
   #stopped = false;
+  /** The watch was closed: the outcome is known, or the dispatch stopped. */
+  #watchClosed = false;
   /** Performance time of the next fallback poll. */
   #nextPollAt = 0;
   #staleStreak = 0;
@@ -470,7 +472,7 @@ class FileDispatch {
   }
 
   /**
-   * Prepares the directory, starts the watch and writes the `waiting` signal.
+   * Prepares the directory, writes the `waiting` signal and starts the watch.
    * The file operations are synchronous: each is a single small system call,
    * and an awaited one costs several times as much.
    */
@@ -496,19 +498,16 @@ class FileDispatch {
         throw this.#ioError("remove old claim", claimPath, error);
       }
     }
+    this.#writeSignal("waiting");
+    // The watch starts after the signal is written, so the signal's own
+    // events never reach it; an artifact that lands before the watch is up is
+    // found by the first check, which runs after it.
     if (this.#options.mode === "watch") {
       try {
         this.#handle = this.#options.watch(this.#dir);
       } catch (error) {
         this.#emitFallback(error);
       }
-    }
-    try {
-      this.#writeSignal("waiting");
-    } catch (error) {
-      this.#stopped = true;
-      this.#handle?.close();
-      throw error;
     }
     if (this.#handle) this.#consumer = this.#consume(this.#handle);
     this.#target.context.signal?.addEventListener("abort", this.#onAbort);
@@ -524,6 +523,7 @@ class FileDispatch {
         this.#target.artifactPath,
         error,
       );
+      this.#closeWatch();
       if (!this.#finished) {
         try {
           this.#writeSignal("error", this.#signalError ?? failure.message);
@@ -733,6 +733,9 @@ class FileDispatch {
   }
 
   #accept(data: unknown, repairs: readonly AnswerRepair[]): unknown {
+    // The answer is in: stop watching before the last signal writes, so
+    // their events cost nothing.
+    this.#closeWatch();
     this.#writeSignal("processing");
     const { context, artifactPath, dispatchId } = this.#target;
     try {
@@ -806,7 +809,7 @@ class FileDispatch {
     let failure: { error: unknown } | undefined;
     try {
       for await (const event of handle) {
-        if (this.#stopped) return;
+        if (this.#stopped || this.#watchClosed) return;
         if (event.kind === "error") {
           failure = { error: event.error };
           break;
@@ -817,7 +820,7 @@ class FileDispatch {
       failure = { error };
     }
     handle.close();
-    if (this.#stopped) return;
+    if (this.#stopped || this.#watchClosed) return;
     this.#emitFallback(
       failure ? failure.error : new Error("The directory watch ended"),
     );
@@ -845,12 +848,18 @@ class FileDispatch {
     return false;
   }
 
+  /** Ends the directory watch once the outcome is known. */
+  #closeWatch(): void {
+    this.#watchClosed = true;
+    this.#handle?.close();
+  }
+
   async #stop(): Promise<void> {
     this.#stopped = true;
     this.#options.clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#target.context.signal?.removeEventListener("abort", this.#onAbort);
-    this.#handle?.close();
+    this.#closeWatch();
     await this.#consumer;
   }
 
