@@ -1,40 +1,21 @@
 /**
  * `asterisk respond`: the ground-truth responder as a command. It watches a
  * run directory like an external agent and answers every waiting signal.
+ * This module holds its flags; running them is `run_respond_command.ts`.
  *
  * @module
  */
-import { join } from "node:path";
-import { type Command, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { DEFAULT_RUN_DIR } from "./calibrate_options.ts";
-import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
 import { delay, duration, positiveInteger } from "./option_parsers.ts";
-import type { Terminal } from "./terminal.ts";
+import type { RespondFlags } from "./run_respond_command.ts";
 import { UsageError } from "./usage_error.ts";
-import { createBasicAnswerer } from "../responder/basic_answerer.ts";
-import { reportVerdict } from "../report/report_verdict.ts";
-import { startResponder } from "../responder/responder.ts";
-import type { Scenario } from "../scenario/scenario_schema.ts";
-import { loadScenario } from "../scenario/load_scenario.ts";
-import { checkWritable } from "../util/check_writable.ts";
-import type { RunStatus } from "../runner/run_file.ts";
 
-/** Parsed `respond` flags. */
-export interface RespondFlags {
-  runDir: string;
-  scenario: string;
-  delay: number;
-  pollInterval: number;
-  pollOnly: boolean;
-  stopOnStdinEof: boolean;
-  debug: boolean;
-  quiet: boolean;
-  agent: "ground-truth" | "basic";
-  mcp?: string;
-  token?: string;
-  workers: number;
-  runId?: string;
-}
+export {
+  type RespondCommandContext,
+  type RespondFlags,
+  runRespondCommand,
+} from "./run_respond_command.ts";
 
 /** Adds the `respond` flags to `command`. */
 export function defineRespondOptions(command: Command): Command {
@@ -104,139 +85,38 @@ export function defineRespondOptions(command: Command): Command {
     );
 }
 
-/** Dependencies of {@linkcode runRespondCommand}. */
-export interface RespondCommandContext {
-  readonly terminal: Terminal;
-  /** Stops the responder (Ctrl-C, SIGTERM). */
-  readonly signal?: AbortSignal;
-  /** Resolves when standard input closes. */
-  readonly stdinClosed?: () => Promise<void>;
-}
-
 /**
- * Checks that the responder may read and write `runDir` (without write
- * permission it would answer nothing, silently).
+ * Parses `respond` flags (`args` without the command name) as `asterisk
+ * respond` does, defaults included.
  *
- * @throws {UsageError} when it may not.
+ * @example
+ * ```ts
+ * import { parseRespondFlags } from "./respond_command.ts";
+ *
+ * const flags = parseRespondFlags(["--run-dir=/tmp/run", "--quiet"]);
+ * console.assert(flags.pollInterval === 200 && flags.quiet);
+ * ```
+ *
+ * @throws {UsageError} when a flag is unknown or malformed.
  */
-async function checkRunDirectory(runDir: string): Promise<void> {
+export function parseRespondFlags(args: readonly string[]): RespondFlags {
+  let problem = "";
+  const command = defineRespondOptions(new Command("respond"))
+    .exitOverride()
+    .configureOutput({
+      writeOut: () => {},
+      writeErr: (text) => problem += text,
+    });
   try {
-    await Deno.mkdir(runDir, { recursive: true });
-    for await (const _ of Deno.readDir(runDir)) break;
+    command.parse([...args], { from: "user" });
   } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
     throw new UsageError(
-      `Cannot respond in run directory '${runDir}': ${
-        (error as Error).message
-      }; expected a directory the responder may read and write`,
+      `Cannot parse respond flags ${JSON.stringify(args)}: ${
+        problem.trim() || error.message
+      }`,
       { cause: error },
     );
   }
-  const problems = await checkWritable([
-    join(runDir, `.respond-write-check-${Deno.pid}`),
-  ]);
-  if (problems.length > 0) {
-    throw new UsageError(
-      `Cannot respond in run directory '${runDir}': ${
-        problems[0].reason
-      }; expected a directory the responder may read and write`,
-    );
-  }
-}
-
-/**
- * Runs the responder until the run it answers ends (`run.json`), `signal`
- * aborts, or stdin closes (if asked).
- */
-export async function runRespondCommand(
-  flags: RespondFlags,
-  context: RespondCommandContext,
-): Promise<ExitCodeValue> {
-  const { terminal } = context;
-  const scenario = await loadScenario(flags.scenario);
-  if (flags.mcp !== undefined) {
-    if (flags.agent !== "ground-truth") {
-      throw new UsageError(
-        `Cannot use --agent=${flags.agent} with --mcp: MCP workers answer from the ground truth only (expected --agent=ground-truth)`,
-      );
-    }
-    return await respondMcp(flags, flags.mcp, scenario, terminal);
-  }
-  await checkRunDirectory(flags.runDir);
-  let runEnded: (status: RunStatus) => void = () => {};
-  const ended = new Promise<RunStatus>((resolve) => runEnded = resolve);
-  const responder = startResponder({
-    runDir: flags.runDir,
-    scenario,
-    delayMs: flags.delay,
-    pollIntervalMs: flags.pollInterval,
-    mode: flags.pollOnly ? "poll" : "watch",
-    onRunEnded: (status) => runEnded(status),
-    ...(flags.agent === "basic"
-      ? { answerer: createBasicAnswerer(scenario) }
-      : {}),
-    onEvent: (event) => {
-      if (event.type === "failed") {
-        terminal.error(`${event.signalPath}: ${event.message}`);
-      } else if (event.type === "io-error") {
-        terminal.error(`${event.path}: ${event.message} (carrying on)`);
-      } else if (!flags.quiet) {
-        terminal.info(
-          `answered ${event.caseId} ${event.step} (dispatch ${event.dispatchId})${
-            flags.debug ? ` → ${event.artifactPath}` : ""
-          }`,
-        );
-      }
-    },
-  });
-  if (!flags.quiet) {
-    terminal.info(
-      `responder: answering ${scenario.name} under ${flags.runDir} (Ctrl-C stops)`,
-    );
-  }
-  await new Promise<void>((done) => {
-    if (context.signal?.aborted) return done();
-    context.signal?.addEventListener("abort", () => done(), { once: true });
-    if (flags.stopOnStdinEof) context.stdinClosed?.().then(done, done);
-    ended.then((status) => {
-      terminal.info(`responder: the run ended (${status}); stopping`);
-      done();
-    });
-  });
-  await responder.stop();
-  if (!flags.quiet) {
-    terminal.info(`responder: answered ${responder.answered}`);
-  }
-  return ExitCode.Pass;
-}
-
-/** `respond --mcp`: ground-truth workers over MCP; prints the report. */
-async function respondMcp(
-  flags: RespondFlags,
-  target: string,
-  scenario: Scenario,
-  terminal: Terminal,
-): Promise<ExitCodeValue> {
-  // The MCP SDK loads only when answering over MCP.
-  const { respondOverMcp } = await import("../mcp/respond_over_mcp.ts");
-  const result = await respondOverMcp({
-    target,
-    token: flags.token,
-    scenario,
-    scenarioRef: flags.scenario,
-    workers: flags.workers,
-    runId: flags.runId,
-    onStep: !flags.quiet
-      ? (worker, step) =>
-        terminal.info(
-          `${worker}: answered ${step.case_id} ${step.step} (dispatch ${step.dispatch_id})`,
-        )
-      : undefined,
-  });
-  terminal.info(
-    `respond --mcp: run ${result.runId}, steps per worker ${
-      result.steps.join(", ")
-    }`,
-  );
-  terminal.out(result.text);
-  return reportVerdict(result.report).pass ? ExitCode.Pass : ExitCode.Fail;
+  return command.opts<RespondFlags>();
 }

@@ -10,6 +10,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
+import { parseRespondFlags } from "../cli/respond_command.ts";
 import { BUILTIN_SCENARIOS } from "../scenario/builtin_scenarios.ts";
 import {
   denoExecutable,
@@ -51,6 +52,14 @@ export interface ResponderProcess {
 }
 
 const MAIN_MODULE = fileURLToPath(new URL("../main.ts", import.meta.url));
+/**
+ * The entry point of the child {@linkcode spawnResponder} starts under `deno
+ * run`: the respond command alone (see `respond_main.ts`), which starts
+ * sooner than the whole CLI.
+ */
+const RESPOND_MODULE = fileURLToPath(
+  new URL("./respond_main.ts", import.meta.url),
+);
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
 /** Answers whether the process may `read` or `write` `path`. */
@@ -152,15 +161,44 @@ export function respondCommand(
   }
   return {
     command: denoExecutable({ execPath, mayRun: options.mayRun }),
+    args: [...denoRunArgs(options), MAIN_MODULE, "respond", ...args],
+  };
+}
+
+/** `deno run` and its flags for a responder child, up to the module. */
+function denoRunArgs(options: RespondCommandOptions): string[] {
+  return [
+    "run",
+    "--quiet",
+    "--no-prompt",
+    `--config=${CONFIG}`,
+    ...responderPermissions(options),
+  ];
+}
+
+/**
+ * The command line of the child {@linkcode spawnResponder} starts: what
+ * {@linkcode respondCommand} gives a compiled binary; under `deno run`,
+ * `respond_main.ts` with the flags parsed here (by the `respond` command's
+ * own definitions) as JSON, so the child loads neither the rest of the CLI
+ * nor a command-line parser.
+ *
+ * @throws {UsageError} when `args` are not valid `respond` flags.
+ */
+export function responderChildCommand(
+  args: readonly string[],
+  options: RespondCommandOptions,
+): { command: string; args: string[] } {
+  if (options.standalone ?? Deno.build.standalone) {
+    return respondCommand(args, options);
+  }
+  const execPath = options.execPath ?? Deno.execPath();
+  return {
+    command: denoExecutable({ execPath, mayRun: options.mayRun }),
     args: [
-      "run",
-      "--quiet",
-      "--no-prompt",
-      `--config=${CONFIG}`,
-      ...responderPermissions(options),
-      MAIN_MODULE,
-      "respond",
-      ...args,
+      ...denoRunArgs(options),
+      RESPOND_MODULE,
+      JSON.stringify(parseRespondFlags(args)),
     ],
   };
 }
@@ -179,7 +217,7 @@ export function spawnResponder(
     ...(options.pollOnly ? ["--poll-only"] : []),
     ...(options.agent === "basic" ? ["--agent=basic"] : []),
   ];
-  const { command, args: fullArgs } = respondCommand(args, options);
+  const { command, args: fullArgs } = responderChildCommand(args, options);
   const child = new Deno.Command(command, {
     args: fullArgs,
     stdin: "piped",

@@ -2,8 +2,14 @@ import assert from "node:assert/strict";
 import {
   type PathPermissionQuery,
   respondCommand,
+  responderChildCommand,
   responderPermissions,
 } from "./responder_process.ts";
+import { decodeRespondFlags, runRespondMain } from "./respond_main.ts";
+import { ExitCode } from "../cli/exit_code.ts";
+import { parseRespondFlags } from "../cli/respond_command.ts";
+import { Terminal } from "../cli/terminal.ts";
+import { UsageError } from "../cli/usage_error.ts";
 import { denoExecutable } from "../util/deno_executable.ts";
 
 /** A parent run with `--allow-read=<read> --allow-write=<write>`. */
@@ -120,4 +126,54 @@ Deno.test("a compiled binary's responder child is the binary, with its own baked
 Deno.test("denoExecutable asks the real permission state by default", () => {
   // The test task grants unscoped run: the running executable is allowed.
   assert.equal(denoExecutable(), Deno.execPath());
+});
+
+Deno.test("calibrate's responder child under deno run is respond_main.ts with the parsed flags, a compiled binary's is its respond command", () => {
+  const flags = ["--run-dir=/w/run", "--scenario=ptp-mock", "--quiet"];
+  const options = {
+    runDir: "/w/run",
+    scenario: "ptp-mock",
+    mayAccess: SANDBOX,
+    mayRun: () => true,
+    execPath: EXEC_PATH,
+  };
+  const { command, args } = responderChildCommand(flags, {
+    ...options,
+    standalone: false,
+  });
+  assert.equal(command, EXEC_PATH);
+  assert.deepEqual(
+    permissionFlags(args),
+    permissionFlags(
+      respondCommand(flags, { ...options, standalone: false }).args,
+    ),
+  );
+  assert.match(args.at(-2)!, /\/src\/responder\/respond_main\.ts$/);
+  assert.deepEqual(
+    decodeRespondFlags(args.at(-1)),
+    parseRespondFlags(flags),
+  );
+  assert.equal(decodeRespondFlags(args.at(-1)).pollInterval, 200);
+  assert.deepEqual(
+    responderChildCommand(flags, { ...options, standalone: true }),
+    respondCommand(flags, { ...options, standalone: true }),
+  );
+  assert.throws(
+    () => responderChildCommand(["--no-such-flag"], options),
+    UsageError,
+  );
+});
+
+Deno.test("respond_main.ts refuses flags that are not the JSON object calibrate passes", async () => {
+  for (const json of [undefined, "{", "[]", '{"runDir":"/w/run"}']) {
+    assert.throws(() => decodeRespondFlags(json), UsageError);
+  }
+  const errors: string[] = [];
+  const terminal = new Terminal({
+    writeOut: () => {},
+    writeErr: (text) => errors.push(text),
+    errIsTerminal: false,
+  });
+  assert.equal(await runRespondMain(["{"], { terminal }), ExitCode.Usage);
+  assert.match(errors.join(""), /Cannot read respond flags "\{": not JSON/);
 });

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { mkdir } from "node:fs/promises";
 import { atomicWriteTextFile } from "./atomic_write.ts";
 import { confinePath } from "./confine_path.ts";
 
@@ -53,5 +52,7 @@ export function confinedWriteJson(
  * @throws {PathConfinementError} when `dir` leaves `root`.
  */
 export async function confinedMkdir(root: string, dir: string): Promise<void> {
-  await mkdir(await confinePath(root, dir), { recursive: true });
+  // Deno.mkdir, not node:fs: loading node:fs/promises costs a process that
+  // needs nothing else from it (the responder child) some 25 ms at start-up.
+  await Deno.mkdir(await confinePath(root, dir), { recursive: true });
 }
