@@ -415,6 +415,7 @@ export async function logFailedDispatch(
  * the normalised artifact and `state.json` are written into the case
  * directory.
  *
+ * @returns the store case ids whose links the step's effects changed.
  * @throws {ArtifactError} when the answer is invalid (the case is unchanged).
  * @throws {StoreIoError} when the store cannot persist the step.
  */
@@ -423,9 +424,9 @@ export async function applyAnswer(
   record: CaseRecord,
   answer: StepAnswer,
   timing: DispatchTiming,
-): Promise<void> {
+): Promise<readonly number[]> {
   const step = record.state.current_step;
-  if (!isPipelineStep(step)) return;
+  if (!isPipelineStep(step)) return [];
   const attempt = record.artifacts.filter((a) => a.step === step).length;
   const { outcome, state, entry } = await run.store.transaction(async () => {
     const outcome = await executeStep(run, record.state, answer);
@@ -480,6 +481,7 @@ export async function applyAnswer(
     ruleId: outcome.decision.ruleId,
     next: outcome.decision.next,
   });
+  return outcome.touched;
 }
 
 const flagContexts = new WeakMap<CalibrationRun, FlagContext>();

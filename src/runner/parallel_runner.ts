@@ -46,6 +46,7 @@ import {
 import { type Cluster, clusterCases } from "./clustering.ts";
 import { briefingSource } from "./run_briefing.ts";
 import { RecallGate } from "./recall_gate.ts";
+import { StepBuckets, stepKind } from "./step_buckets.ts";
 import {
   admitStep,
   applySettled,
@@ -77,14 +78,6 @@ export interface ParallelOptions {
 /** Store setting holding the clusters of the investigation phase. */
 export const CLUSTERS_KEY = "clusters";
 
-const TRIAGE_STEPS = new Set(["F0_RECALL", "F1_TRIAGE"]);
-const REVIEW_STEPS = new Set(["F5_REVIEW", "F6_REPORT"]);
-const INVESTIGATION_STEPS = new Set([
-  "F2_RESOLVE",
-  "F3_INVESTIGATE",
-  "F4_CORRELATE",
-]);
-
 function latestTriage(record: CaseRecord): TriageResult | undefined {
   return record.artifacts.findLast((a) => a.step === "F1_TRIAGE")?.data as
     | TriageResult
@@ -107,13 +100,22 @@ export async function runParallel(
   const byStoreId = new Map(run.records.map((r) => [r.storeCaseId, r]));
   const briefings = briefingSource(run);
   const recallGate = new RecallGate(run.records);
+  const buckets = new StepBuckets(run.records);
   const reported = new Set<string>();
   let completed = 0;
   let phase: BatchPhase = "triage";
   let clusters: Cluster[] = [];
   /** Representative of each member that still waits for it. */
   const waitingFor = new Map<string, string>();
+  /** The members that wait for each representative. */
+  const waitersOf = new Map<string, string[]>();
   const propagated = new Set<string>();
+  /** Cluster and place of each member (not representatives). */
+  const memberPlace = new Map<string, readonly [number, number]>();
+  /** Finished members that may still take their representative's RCA. */
+  const unpropagated = new Set<string>();
+  /** Cases held out of the scans until a case (the key) finishes. */
+  const gatedBy = new Map<string, CaseRecord[]>();
 
   const position = new Map(run.records.map((r, i) => [r.gt.id, i]));
   /** Reports newly finished cases among `records` (all), in scenario order. */
@@ -125,6 +127,12 @@ export async function runParallel(
     for (const record of sorted) {
       if (!isFinished(record) || reported.has(record.gt.id)) continue;
       reported.add(record.gt.id);
+      if (memberPlace.has(record.gt.id)) unpropagated.add(record.gt.id);
+      const gated = gatedBy.get(record.gt.id);
+      if (gated !== undefined) {
+        gatedBy.delete(record.gt.id);
+        for (const waiter of gated) buckets.unhold(waiter);
+      }
       completed += 1;
       observeCaseDone(run, record, completed);
     }
@@ -141,15 +149,42 @@ export async function runParallel(
     return parked;
   };
 
-  /** Members released from waiting: their representative has an RCA or finished. */
-  const release = async () => {
-    for (const [member, representative] of waitingFor) {
+  /**
+   * Members released from waiting: their representative has an RCA or
+   * finished. Checks the representatives `reps` (those whose case a step
+   * changed), or every one.
+   */
+  const release = async (reps: Iterable<string> = [...waitersOf.keys()]) => {
+    for (const representative of reps) {
+      const members = waitersOf.get(representative);
+      if (members === undefined) continue;
       const rep = byId.get(representative)!;
-      const repCase = await run.store.getCase(rep.storeCaseId);
+      const repCase = isFinished(rep)
+        ? undefined
+        : await run.store.getCase(rep.storeCaseId);
       if (isFinished(rep) || (repCase?.rcaId ?? 0) !== 0) {
-        waitingFor.delete(member);
+        for (const member of members) {
+          waitingFor.delete(member);
+          buckets.unhold(byId.get(member)!);
+        }
+        waitersOf.delete(representative);
       }
     }
+  };
+
+  /** Members wait for their representatives; finished ones may propagate. */
+  const adoptClusters = (formed: Cluster[]) => {
+    clusters = formed;
+    formed.forEach((cluster, c) => {
+      const members = cluster.members.slice(1);
+      members.forEach((member, m) => {
+        waitingFor.set(member, cluster.representative);
+        buckets.hold(byId.get(member)!);
+        memberPlace.set(member, [c, m]);
+        if (isFinished(byId.get(member)!)) unpropagated.add(member);
+      });
+      if (members.length > 0) waitersOf.set(cluster.representative, members);
+    });
   };
 
   /**
@@ -157,40 +192,47 @@ export async function runParallel(
    * representative's RCA as a store link.
    */
   const propagate = async () => {
+    if (unpropagated.size === 0) return;
     const touched: number[] = [];
-    for (const cluster of clusters) {
-      // Only a finished member not yet propagated can take the RCA: look
-      // the representative up only for such a cluster.
-      if (
-        !cluster.members.slice(1).some((member) =>
-          !propagated.has(member) && isFinished(byId.get(member)!)
-        )
-      ) continue;
+    // Cluster order, then member order.
+    const candidates = [...unpropagated].sort((a, b) => {
+      const [ca, ma] = memberPlace.get(a)!;
+      const [cb, mb] = memberPlace.get(b)!;
+      return ca - cb || ma - mb;
+    });
+    const repCases = new Map<
+      string,
+      Awaited<ReturnType<typeof run.store.getCase>>
+    >();
+    for (const member of candidates) {
+      const cluster = clusters[memberPlace.get(member)![0]];
       const rep = byId.get(cluster.representative)!;
-      const repCase = await run.store.getCase(rep.storeCaseId);
-      if (!repCase || repCase.rcaId === 0) continue;
-      for (const member of cluster.members.slice(1)) {
-        const record = byId.get(member)!;
-        if (!isFinished(record) || propagated.has(member)) continue;
-        const memberCase = await run.store.getCase(record.storeCaseId);
-        if (!memberCase || memberCase.rcaId !== 0) continue;
-        propagated.add(member);
-        touched.push(
-          ...await run.store.transaction(() =>
-            relinkCase(run.store, record.storeCaseId, {
-              rcaId: repCase.rcaId,
-              confidence: 0,
-              notes: `propagated from cluster representative ${rep.gt.id}`,
-            })
-          ),
-        );
-        run.observe({
-          type: "note",
-          caseId: member,
-          message:
-            `propagated RCA #${repCase.rcaId} of cluster representative ${rep.gt.id}`,
-        });
+      if (!repCases.has(rep.gt.id)) {
+        repCases.set(rep.gt.id, await run.store.getCase(rep.storeCaseId));
       }
+      const repCase = repCases.get(rep.gt.id);
+      // Without the representative's RCA yet, the member waits for it.
+      if (!repCase || repCase.rcaId === 0) continue;
+      unpropagated.delete(member);
+      const record = byId.get(member)!;
+      const memberCase = await run.store.getCase(record.storeCaseId);
+      if (!memberCase || memberCase.rcaId !== 0) continue;
+      propagated.add(member);
+      touched.push(
+        ...await run.store.transaction(() =>
+          relinkCase(run.store, record.storeCaseId, {
+            rcaId: repCase.rcaId,
+            confidence: 0,
+            notes: `propagated from cluster representative ${rep.gt.id}`,
+          })
+        ),
+      );
+      run.observe({
+        type: "note",
+        caseId: member,
+        message:
+          `propagated RCA #${repCase.rcaId} of cluster representative ${rep.gt.id}`,
+      });
     }
     await syncLinks(run, touched);
   };
@@ -201,28 +243,62 @@ export async function runParallel(
    * review steps of cases that triage sent straight to review (skips,
    * resolved recall hits), which never take part in clustering.
    */
-  const ready = async (): Promise<CaseRecord[]> => {
+  const ready = async (limit = Infinity): Promise<CaseRecord[]> => {
     const parked = await parkedCases();
-    const open = run.records.filter((record) =>
-      !isFinished(record) && !parked.has(record.gt.id) &&
-      recallGate.mayRun(record)
-    );
+    // Held once the scans end (holding re-files nothing during a scan).
+    const held: CaseRecord[] = [];
+    try {
+      return scan(parked, held, limit);
+    } finally {
+      for (const record of held) buckets.hold(record);
+    }
+  };
+
+  const scan = (
+    parked: ReadonlySet<string>,
+    held: CaseRecord[],
+    limit: number,
+  ): CaseRecord[] => {
+    const open = (record: CaseRecord) => {
+      if (parked.has(record.gt.id)) return false;
+      const blocker = recallGate.blocker(record);
+      if (blocker === undefined) return true;
+      // Out of the scans until that case finishes.
+      let gated = gatedBy.get(blocker);
+      if (gated === undefined) gatedBy.set(blocker, gated = []);
+      gated.push(record);
+      held.push(record);
+      return false;
+    };
+    const found: CaseRecord[] = [];
     if (phase === "investigation") {
       // Investigation steps first (they sit on the longest chains), then
       // review steps; scenario order within each.
-      const free = open.filter((record) => !waitingFor.has(record.gt.id));
-      return [
-        ...free.filter((r) => INVESTIGATION_STEPS.has(r.state.current_step)),
-        ...free.filter((r) => !INVESTIGATION_STEPS.has(r.state.current_step)),
-      ];
+      const free = (record: CaseRecord) =>
+        open(record) && !waitingFor.has(record.gt.id);
+      for (const record of buckets.cases(["investigation"])) {
+        if (found.length >= limit) return found;
+        if (free(record)) found.push(record);
+      }
+      for (const record of buckets.cases(["triage", "review", "other"])) {
+        if (found.length >= limit) return found;
+        if (free(record)) found.push(record);
+      }
+      return found;
     }
-    const triage = open.filter((r) => TRIAGE_STEPS.has(r.state.current_step));
-    if (triage.length === 0) return [];
-    const review = open.filter((r) =>
-      REVIEW_STEPS.has(r.state.current_step) &&
-      !r.artifacts.some((a) => INVESTIGATION_STEPS.has(a.step))
-    );
-    return [...triage, ...review];
+    for (const record of buckets.cases(["triage"])) {
+      if (found.length >= limit) return found;
+      if (open(record)) found.push(record);
+    }
+    if (found.length === 0) return [];
+    for (const record of buckets.cases(["review"])) {
+      if (found.length >= limit) return found;
+      if (
+        open(record) &&
+        !record.artifacts.some((a) => stepKind(a.step) === "investigation")
+      ) found.push(record);
+    }
+    return found;
   };
 
   // A resumed run that had reached investigation continues with the clusters
@@ -230,19 +306,14 @@ export async function runParallel(
   const saved = await run.store.getSetting(CLUSTERS_KEY);
   if (Array.isArray(saved)) {
     phase = "investigation";
-    clusters = saved as Cluster[];
-    for (const cluster of clusters) {
-      for (const member of cluster.members.slice(1)) {
-        waitingFor.set(member, cluster.representative);
-      }
-    }
+    adoptClusters(saved as Cluster[]);
     await release();
   }
 
   /** Clusters the cases triage sent to investigation; investigation begins. */
   const beginInvestigation = async () => {
     phase = "investigation";
-    clusters = clusterCases(
+    const formed = clusterCases(
       run.records
         .filter((r) =>
           !isFinished(r) &&
@@ -251,11 +322,7 @@ export async function runParallel(
         )
         .map((r) => ({ caseId: r.gt.id, triage: latestTriage(r) })),
     );
-    for (const cluster of clusters) {
-      for (const member of cluster.members.slice(1)) {
-        waitingFor.set(member, cluster.representative);
-      }
-    }
+    adoptClusters(formed);
     await run.store.transaction(() =>
       run.store.setSetting(CLUSTERS_KEY, clusters)
     );
@@ -263,15 +330,42 @@ export async function runParallel(
   };
 
   /**
-   * After steps were applied (of `records`, or of any case): newly finished
-   * cases, waits, propagation.
+   * After steps of `records` were applied (their effects changed the store
+   * cases `touched`): newly finished cases, waits, propagation.
    */
-  const afterApplied = async (records?: readonly CaseRecord[]) => {
+  const afterApplied = async (
+    records: readonly CaseRecord[],
+    touched: Iterable<number>,
+  ) => {
+    for (const record of records) buckets.update(record);
     reportFinished(records);
     if (phase === "investigation") {
-      await release();
+      const reps = new Set<string>();
+      for (const record of records) {
+        if (waitersOf.has(record.gt.id)) reps.add(record.gt.id);
+      }
+      for (const id of touched) {
+        const record = byStoreId.get(id);
+        if (record && waitersOf.has(record.gt.id)) reps.add(record.gt.id);
+      }
+      await release(reps);
       await propagate();
     }
+  };
+
+  /**
+   * Nothing is ready and nothing is in flight, yet cases remain: re-files
+   * every case and checks every wait. Returns true when something is ready
+   * now (only a step this runner did not see could cause that).
+   */
+  const recheck = async () => {
+    gatedBy.clear();
+    buckets.unholdAll();
+    // Members still waiting stay out of the scans.
+    for (const member of waitingFor.keys()) buckets.hold(byId.get(member)!);
+    buckets.updateAll();
+    await release();
+    return (await ready(1)).length > 0;
   };
 
   // The sliding window: every slot holds a step in flight while one is
@@ -291,6 +385,7 @@ export async function runParallel(
   const admit = async (record: CaseRecord) => {
     if (!await admitStep(run, record)) {
       // Failed here at the step limit.
+      buckets.update(record);
       reportFinished([record]);
       return false;
     }
@@ -328,7 +423,7 @@ export async function runParallel(
       let free = windowSize - inFlight.size;
       if (free > 0) {
         const starting: CaseRecord[] = [];
-        for (const record of await ready()) {
+        for (const record of await ready(free + inFlight.size)) {
           if (free === 0) break;
           if (inFlight.has(record.gt.id)) continue;
           if (!await admit(record)) continue;
@@ -343,15 +438,18 @@ export async function runParallel(
       run.signal?.throwIfAborted();
       // A step limit may have failed a case just now.
       reportFinished();
-      if ((await ready()).length > 0) continue;
+      if ((await ready(1)).length > 0) continue;
       if (phase === "triage") {
         await beginInvestigation();
         continue;
       }
       if (run.records.every(isFinished)) break;
+      if (await recheck()) continue;
       // Nothing is ready but cases remain: waits that can no longer end.
       // Release them all rather than stall (references stay unresolved).
       waitingFor.clear();
+      waitersOf.clear();
+      buckets.unholdAll();
       const starting: CaseRecord[] = [];
       for (const record of run.records) {
         if (inFlight.size >= windowSize) break;
@@ -372,13 +470,14 @@ export async function runParallel(
       stop = run.signal.reason;
       continue;
     }
+    let touched: readonly number[];
     try {
-      await applySettled(run, arrived);
+      touched = await applySettled(run, arrived);
     } catch (error) {
       stop = error;
       continue;
     }
-    await afterApplied(arrived.map((step) => step.record));
+    await afterApplied(arrived.map((step) => step.record), touched);
   }
   await propagate();
 }

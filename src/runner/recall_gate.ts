@@ -16,7 +16,10 @@ import { failureOf, SignatureIndex } from "../adapter/basic/basic_request.ts";
 export class RecallGate {
   readonly #index: SignatureIndex;
   readonly #byId: ReadonlyMap<string, CaseRecord>;
-  /** Per case: how many of its earlier similar cases are known finished. */
+  /**
+   * Per case: index of the last of its earlier similar cases not known
+   * finished (those after it are).
+   */
   readonly #scanned = new Map<string, number>();
 
   /** Computes the waits of `records` (scenario order) from their failures. */
@@ -35,21 +38,29 @@ export class RecallGate {
   }
 
   /**
-   * Whether `record` may run its next step now. A finished case stays
-   * finished, so each case's scan resumes where the last one stopped: the
-   * first earlier similar case still unfinished (amortised O(1) per call,
-   * where a full scan per call made the parallel runner quadratic).
+   * The nearest earlier similar case `record`'s F0 still waits for, or
+   * `undefined` when it may run its next step now. A finished case stays
+   * finished, so each case's scan resumes where the last one stopped, going
+   * back from the nearest earlier case (amortised O(1) per call, where a full
+   * scan per call made the parallel runner quadratic). Waiting for the
+   * nearest one first means a chain of similar cases wakes one case per
+   * finished case.
    */
-  mayRun(record: CaseRecord): boolean {
-    if (record.state.current_step !== "F0_RECALL") return true;
+  blocker(record: CaseRecord): string | undefined {
+    if (record.state.current_step !== "F0_RECALL") return undefined;
     const earlier = this.#index.earlierSimilar(record.gt.id);
-    let next = this.#scanned.get(record.gt.id) ?? 0;
-    while (next < earlier.length) {
+    let next = this.#scanned.get(record.gt.id) ?? earlier.length - 1;
+    while (next >= 0) {
       const peer = this.#byId.get(earlier[next]);
       if (peer !== undefined && !isFinished(peer)) break;
-      next += 1;
+      next -= 1;
     }
     this.#scanned.set(record.gt.id, next);
-    return next === earlier.length;
+    return next >= 0 ? earlier[next] : undefined;
+  }
+
+  /** Whether `record` may run its next step now. */
+  mayRun(record: CaseRecord): boolean {
+    return this.blocker(record) === undefined;
   }
 }

@@ -206,16 +206,19 @@ export function offerSteps(
  * step, a rejected or failed one fails its case. An environment failure
  * (disk, directories, store) blames no case: the other answers are accepted
  * (none after a store failure), then it is thrown.
+ *
+ * @returns the store case ids whose links the applied steps changed.
  */
 export async function applySettled(
   run: CalibrationRun,
   settled: readonly SettledStep[],
-): Promise<void> {
+): Promise<number[]> {
   let stop: unknown;
+  const touched: number[] = [];
   for (const { record, request, result, timing } of settled) {
     try {
       if (result.status === "rejected") throw result.reason;
-      await applyAnswer(run, record, result.value, timing);
+      touched.push(...await applyAnswer(run, record, result.value, timing));
     } catch (error) {
       // The environment failed (disk, directories, store): the case is not
       // to blame. Accept the other answers, then stop the run.
@@ -241,23 +244,26 @@ export async function applySettled(
     }
   }
   if (stop !== undefined) throw stop;
+  return touched;
 }
 
 /**
  * Runs the current step of each of `records`. Finished cases are skipped; a
  * case past the step limit, or whose answer fails, is marked failed; an abort
  * propagates.
+ *
+ * @returns the store case ids whose links the applied steps changed.
  */
 export async function runWave(
   run: CalibrationRun,
   records: readonly CaseRecord[],
   options: WaveOptions,
-): Promise<void> {
+): Promise<number[]> {
   const active: CaseRecord[] = [];
   for (const record of records) {
     if (await admitStep(run, record)) active.push(record);
   }
-  if (active.length === 0) return;
+  if (active.length === 0) return [];
   run.signal?.throwIfAborted();
   const adapter = run.adapter;
   let settled: SettledStep[];
@@ -283,5 +289,5 @@ export async function runWave(
       });
   }
   if (run.signal?.aborted) throw run.signal.reason;
-  await applySettled(run, settled);
+  return await applySettled(run, settled);
 }

@@ -9,6 +9,9 @@
  */
 import type { PipelineStep } from "../../pipeline/step.ts";
 import { errorSignature } from "../../briefing/error_signature.ts";
+import { similarity, similarSets } from "./similar_sets.ts";
+
+export { similarity };
 import type {
   GroundTruthCase,
   RepoConfig,
@@ -108,17 +111,6 @@ export function signatureWords(signature: string): Set<string> {
   );
 }
 
-/** Jaccard similarity of two word sets (1 for two empty sets). */
-export function similarity(
-  a: ReadonlySet<string>,
-  b: ReadonlySet<string>,
-): number {
-  if (a.size === 0 && b.size === 0) return 1;
-  let shared = 0;
-  for (const word of a) if (b.has(word)) shared += 1;
-  return shared / (a.size + b.size - shared);
-}
-
 /** Signatures at least this similar are "the same failure". */
 export const SIMILAR_SIGNATURE = 0.6;
 
@@ -130,25 +122,37 @@ export const SIMILAR_SIGNATURE = 0.6;
  */
 export class SignatureIndex {
   readonly #signatures = new Map<string, string>();
+  readonly #caseIds: readonly string[];
+  /** Position of each case in scenario order. */
+  readonly #position = new Map<string, number>();
+  /** Per case: positions (ascending) of the cases of its signature and of similar ones. */
+  readonly #family = new Map<string, Int32Array>();
   readonly #earlier = new Map<string, readonly string[]>();
 
   /** Indexes `failures` (scenario order). */
   constructor(failures: readonly FailureInput[]) {
-    const seen: { caseId: string; signature: string; words: Set<string> }[] =
-      [];
-    for (const failure of failures) {
+    this.#caseIds = failures.map((f) => f.caseId);
+    /** Distinct signatures, in order of first appearance, with their cases. */
+    const distinct = new Map<string, number[]>();
+    failures.forEach((failure, i) => {
       const signature = failureSignature(failure);
-      const words = signatureWords(signature);
       this.#signatures.set(failure.caseId, signature);
-      this.#earlier.set(
-        failure.caseId,
-        seen.filter((e) =>
-          e.signature === signature ||
-          similarity(e.words, words) >= SIMILAR_SIGNATURE
-        ).map((e) => e.caseId),
-      );
-      seen.push({ caseId: failure.caseId, signature, words });
-    }
+      this.#position.set(failure.caseId, i);
+      let positions = distinct.get(signature);
+      if (positions === undefined) distinct.set(signature, positions = []);
+      positions.push(i);
+    });
+    const groups = [...distinct.values()];
+    const similar = similarSets(
+      [...distinct.keys()].map(signatureWords),
+      SIMILAR_SIGNATURE,
+    );
+    groups.forEach((positions, k) => {
+      const family = Int32Array.from(
+        [positions, ...similar[k].map((j) => groups[j])].flat(),
+      ).sort();
+      for (const i of positions) this.#family.set(this.#caseIds[i], family);
+    });
   }
 
   /** The signature of `caseId`. */
@@ -158,7 +162,21 @@ export class SignatureIndex {
 
   /** Earlier cases (scenario order) with a signature similar to that of `caseId`. */
   earlierSimilar(caseId: string): readonly string[] {
-    return this.#earlier.get(caseId) ?? [];
+    let earlier = this.#earlier.get(caseId);
+    if (earlier === undefined) {
+      const family = this.#family.get(caseId) ?? new Int32Array();
+      const position = this.#position.get(caseId) ?? 0;
+      // The family is in scenario order: the earlier cases are a prefix.
+      let end = 0;
+      for (let high = family.length; end < high;) {
+        const middle = (end + high) >>> 1;
+        if (family[middle] < position) end = middle + 1;
+        else high = middle;
+      }
+      earlier = Array.from(family.subarray(0, end), (i) => this.#caseIds[i]);
+      this.#earlier.set(caseId, earlier);
+    }
+    return earlier;
   }
 }
 
