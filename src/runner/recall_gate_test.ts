@@ -43,3 +43,23 @@ Deno.test("RecallGate holds F0 of a similar later case until the earlier one fin
   c.state = { ...c.state, current_step: "F1_TRIAGE" };
   assert.equal(gate.mayRun(c), true);
 });
+
+Deno.test("RecallGate holds F0 of a later recall hit of the same ground-truth RCA, however unlike its failure", () => {
+  const a = record("C1", "ptp4l (pid 12): FREERUN after 61s", 1);
+  const b = record("C2", "chronyd: no NTP source reachable", 2);
+  const c = record("C3", "phc2sys: clock jumped backwards", 3);
+  const d = record("C4", "ts2phc: no PPS edge seen", 4);
+  const gt = (r: CaseRecord) =>
+    r.gt as { rca_id: string; expected_recall?: { match: boolean } };
+  for (const r of [a, c, d]) gt(r).rca_id = "R1";
+  gt(b).rca_id = "R2";
+  gt(b).expected_recall = { match: true };
+  gt(c).expected_recall = { match: true };
+  const gate = new RecallGate([a, b, c, d]);
+  assert.equal(gate.mayRun(b), true, "a recall hit of another RCA runs");
+  assert.equal(gate.mayRun(d), true, "a case that investigates runs");
+  assert.deepEqual(gate.waitsFor(c), ["C1"]);
+  assert.equal(gate.blocker(c), "C1");
+  a.state = { ...a.state, current_step: "DONE", status: "done" };
+  assert.equal(gate.mayRun(c), true);
+});

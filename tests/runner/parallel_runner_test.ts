@@ -213,17 +213,27 @@ for (const name of UPSTREAM_DATASETS) {
         caseOutcomes(parallel.report.case_results),
         caseOutcomes(serial.report.case_results),
       );
-      // With case files: without them, answers out of order change the
-      // outcome on daemon-mock (seeds 4, 6-9 at --parallel=4), reported.
-      const shuffled = await run(scenario, {
-        parallel: 4,
-        shuffleSeed: 7,
-        caseFiles: true,
-      });
-      assert.deepEqual(
-        caseOutcomes(shuffled.report.case_results),
-        caseOutcomes(serial.report.case_results),
-      );
+      // Answers out of order, with and without case files. Before the
+      // recall gate also waited for earlier cases of the same ground-truth
+      // RCA, seeds 4 and 7 changed daemon-mock's C7 (its review and report
+      // came before C4's) and seed 2 ptp-real's.
+      for (
+        const [shuffleSeed, caseFiles] of [[2, false], [4, false], [
+          7,
+          true,
+        ]] as const
+      ) {
+        const shuffled = await run(scenario, {
+          parallel: 4,
+          shuffleSeed,
+          caseFiles,
+        });
+        assert.deepEqual(
+          caseOutcomes(shuffled.report.case_results),
+          caseOutcomes(serial.report.case_results),
+          `seed ${shuffleSeed}, case files ${caseFiles}`,
+        );
+      }
     },
   });
 }
