@@ -4,9 +4,10 @@
  * truth (see `contracts/file-protocol.md`).
  *
  * Discovery: a recursive `Deno.watchFs` on the run directory reacts to new or
- * rewritten `signal.json` files at once; a sweep of the directory tree every
- * `pollIntervalMs` is the fallback ground truth (and the only mechanism in
- * poll mode). A signal is answered once per `(path, dispatch_id)`. When the
+ * rewritten `signal.json` files at once; a sweep of the directory tree is
+ * the fallback ground truth — every `pollIntervalMs` in poll mode, where it is
+ * the only mechanism, and less often (backing off up to 16 times that) while
+ * the watcher finds every signal. A signal is answered once per `(path, dispatch_id)`. When the
  * signal's suite has a batch manifest (or the signal a claim), the responder
  * first claims it (`claim.json`, see `contracts/batch-protocol.md`) and
  * leaves it alone if another agent holds the claim; the manifest's content is
@@ -85,7 +86,8 @@ export interface ResponderOptions {
    */
   readonly delayMs?: number;
   /**
-   * Interval of the fallback sweep.
+   * Interval of the fallback sweep. In `watch` mode it grows, up to 16
+   * times, while the watcher finds every signal.
    *
    * @default {200}
    */
@@ -144,6 +146,12 @@ export interface Responder {
   /** Stops watching; resolves once pending answers are written or dropped. */
   stop(): Promise<void>;
 }
+
+/**
+ * How many times `pollIntervalMs` the fallback sweep may wait while the
+ * watcher runs and finds every signal.
+ */
+const MAX_SWEEP_BACKOFF = 16;
 
 /** Name the responder claims signals under. */
 export const RESPONDER_AGENT = "asterisk respond";
@@ -330,36 +338,43 @@ export function startResponder(options: ResponderOptions): Responder {
     timers.add(timer);
   }
 
-  async function consider(path: string): Promise<void> {
+  /** Looks at the signal at `path`: true when it scheduled a new answer. */
+  async function consider(path: string): Promise<boolean> {
     try {
       // An unchanged file (same inode, size and modification time: every
       // signal write is a rename) was already considered: a sweep of a large
       // run reads only the signals that changed.
       const info = Deno.lstatSync(path);
       const version = `${info.ino} ${info.size} ${info.mtime?.getTime()}`;
-      if (versions.get(path) === version) return;
+      if (versions.get(path) === version) return false;
       confinePathSync(root, path);
       const signal = readSignalSync(path);
       versions.set(path, version);
-      if (signal === undefined || signal.status !== "waiting") return;
+      if (signal === undefined || signal.status !== "waiting") return false;
       const key = `${path}:${signal.dispatch_id}`;
-      if (seen.has(key)) return;
+      if (seen.has(key)) return false;
       seen.add(key);
-      if (await claimIfShared(path, signal, clock)) schedule(path, signal);
+      if (!(await claimIfShared(path, signal, clock))) return false;
+      schedule(path, signal);
+      return true;
     } catch (error) {
       emit({ type: "io-error", path, message: (error as Error).message });
+      return false;
     }
   }
 
-  async function sweep(): Promise<void> {
+  /** Sweeps the tree: true when it found a waiting signal not seen before. */
+  async function sweep(): Promise<boolean> {
+    let found = false;
     try {
       for await (const path of findSignalFiles(root)) {
-        if (stopped) return;
-        await consider(path);
+        if (stopped) return found;
+        if (await consider(path)) found = true;
       }
     } catch (error) {
       emit({ type: "io-error", path: root, message: (error as Error).message });
     }
+    return found;
   }
 
   function startWatcher(): void {
@@ -374,7 +389,9 @@ export function startResponder(options: ResponderOptions): Responder {
       try {
         for await (const event of current) {
           for (const path of event.paths) {
-            if (basename(path) === SIGNAL_FILE) track(consider(path));
+            if (basename(path) === SIGNAL_FILE) {
+              track(consider(path).then(() => {}));
+            }
             if (basename(path) === RUN_FILE && options.onRunEnded) {
               wake.notify();
             }
@@ -398,15 +415,25 @@ export function startResponder(options: ResponderOptions): Responder {
     options.onRunEnded?.(status);
   };
 
+  // While the watcher runs, the sweep is only the fallback for an event it
+  // missed: its interval doubles after every sweep that found nothing the
+  // watcher had not (up to MAX_SWEEP_BACKOFF times `pollIntervalMs`), so a
+  // large run's tree is not walked five times a second; without a watcher,
+  // or after a sweep found a signal the watcher missed, it is
+  // `pollIntervalMs` again.
+  let sweepInterval = pollIntervalMs;
   const loop = (async () => {
     await lookForRunEnd(); // the first look: what is there before this run
     while (!stopped) {
       startWatcher();
-      await sweep();
+      const missed = await sweep();
       if (stopped) break;
       await lookForRunEnd();
       if (stopped) break;
-      const timer = clock.setTimeout(() => wake.notify(), pollIntervalMs);
+      sweepInterval = watcher === undefined || missed
+        ? pollIntervalMs
+        : Math.min(sweepInterval * 2, pollIntervalMs * MAX_SWEEP_BACKOFF);
+      const timer = clock.setTimeout(() => wake.notify(), sweepInterval);
       await wake.wait();
       clock.clearTimeout(timer);
     }

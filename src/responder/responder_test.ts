@@ -18,8 +18,8 @@ import { MemoryStore } from "../store/memory_store.ts";
 import { MANIFEST_FILE, writeManifest } from "../transport/batch_manifest.ts";
 import { CLAIM_FILE, claimSignal, readClaim } from "../transport/claim.ts";
 import { readSignal, type Signal, writeSignal } from "../transport/signal.ts";
-import { systemClock } from "../util/clock.ts";
-import { withDeadline } from "../../tests/support/wait_for.ts";
+import { systemClock, type TimerClock, type TimerId } from "../util/clock.ts";
+import { waitFor, withDeadline } from "../../tests/support/wait_for.ts";
 
 const scenario = await loadScenario("ptp-mock");
 
@@ -356,5 +356,57 @@ for (const forged of ["newer", "garbage"] as const) {
       await responder.stop();
       assert.equal(responder.answered, 1);
     });
+  });
+}
+
+/** Timers the test fires by hand, recording each delay asked for. */
+class ManualTimers implements TimerClock {
+  readonly delays: number[] = [];
+  readonly #pending = new Map<number, () => void>();
+  #next = 1;
+  now(): Date {
+    return new Date();
+  }
+  monotonic(): number {
+    return performance.now();
+  }
+  setTimeout(callback: () => void, ms: number): TimerId {
+    const id = this.#next++;
+    this.delays.push(ms);
+    this.#pending.set(id, callback);
+    return id;
+  }
+  clearTimeout(id: TimerId | undefined): void {
+    if (id !== undefined) this.#pending.delete(Number(id));
+  }
+  /** Fires every pending timer. */
+  fire(): void {
+    const callbacks = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const callback of callbacks) callback();
+  }
+}
+
+for (const mode of ["watch", "poll"] as const) {
+  Deno.test(`responder's fallback sweep ${mode === "watch" ? "backs off while the watcher runs" : "keeps its interval in poll mode"}`, async () => {
+    const timers = new ManualTimers();
+    await withResponder(
+      { mode, pollIntervalMs: 100, clock: timers },
+      async () => {
+        for (let sweeps = 1; sweeps <= 7; sweeps++) {
+          await waitFor(
+            () => timers.delays.length >= sweeps,
+            `sweep ${sweeps} to end`,
+          );
+          timers.fire();
+        }
+      },
+    );
+    assert.deepEqual(
+      timers.delays.slice(0, 7),
+      mode === "watch"
+        ? [200, 400, 800, 1600, 1600, 1600, 1600]
+        : [100, 100, 100, 100, 100, 100, 100],
+    );
   });
 }
