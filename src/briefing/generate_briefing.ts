@@ -126,12 +126,24 @@ function table(
   ].join("\n");
 }
 
+/** The most ids one table cell lists; the rest are counted. */
+export const MAX_IDS_PER_CELL = 20;
+
+/** Sorted ids as `{prefix}{id}`, at most {@linkcode MAX_IDS_PER_CELL}. */
+function idList(ids: Iterable<number>, prefix: string): string {
+  const sorted = [...ids].sort((a, b) => a - b);
+  const shown = sorted.slice(0, MAX_IDS_PER_CELL).map((id) => `${prefix}${id}`)
+    .join(", ");
+  const hidden = sorted.length - MAX_IDS_PER_CELL;
+  return hidden > 0 ? `${shown} and ${hidden} more` : shown;
+}
+
 function caseIds(ids: Iterable<number>): string {
-  return [...ids].sort((a, b) => a - b).map((id) => `#${id}`).join(", ");
+  return idList(ids, "#");
 }
 
 function rcaIds(ids: Iterable<number>): string {
-  return [...ids].sort((a, b) => a - b).map((id) => `RCA #${id}`).join(", ");
+  return idList(ids, "RCA #");
 }
 
 function plural(count: number, one: string, many: string): string {
@@ -500,7 +512,8 @@ function casesInFlight(
  *    {@linkcode MAX_ERROR_PATTERNS}; empty messages are skipped;
  * 7. `## How to use this briefing` (always).
  *
- * Rows are sorted by id; a capped table says how many rows it leaves out;
+ * Rows are sorted by id; a capped table says how many rows it leaves out, a
+ * cell lists at most {@linkcode MAX_IDS_PER_CELL} ids and counts the rest;
  * table cells are single-line with `|` escaped. The
  * text depends only on the input and the store's contents (no clock), so the
  * same store gives the same briefing.

@@ -5,6 +5,7 @@ import {
   type BriefingInput,
   generateBriefing,
   MAX_ERROR_PATTERNS,
+  MAX_IDS_PER_CELL,
   MAX_LISTED_ROWS,
 } from "./generate_briefing.ts";
 
@@ -664,5 +665,23 @@ Deno.test("generateBriefing() lists at most MAX_LISTED_ROWS symptoms, clusters a
     assigned.includes(
       "3 more clusters not shown (the first 50 are listed).",
     ),
+  );
+});
+
+Deno.test("generateBriefing() lists at most MAX_IDS_PER_CELL case ids in a cell and counts the rest", async () => {
+  const store = newStore();
+  for (let i = 1; i <= MAX_IDS_PER_CELL + 5; i++) {
+    await addCase(store, `case-${i}`, "same failure");
+  }
+  const rows = tableRows(
+    section(await generateBriefing(input(store)), "Common error patterns"),
+  );
+  assert.equal(MAX_IDS_PER_CELL, 20);
+  assert.equal(rows[0][1], "25");
+  assert.equal(
+    rows[0][2],
+    `${
+      Array.from({ length: 20 }, (_, i) => `#${i + 1}`).join(", ")
+    } and 5 more`,
   );
 });
