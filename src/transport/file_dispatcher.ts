@@ -7,7 +7,8 @@
  * Differences from the Go version (reference §12): dispatch ids come from a
  * shared {@linkcode DispatchIds} so they stay unique under concurrency and
  * across runs; every write is atomic; paths in the signal are absolute; the
- * status set is `waiting`, `processing`, `done`, `error`; a responder error
+ * status set is `waiting`, `processing`, `done`, `error` (this dispatcher
+ * goes from `waiting` straight to `done` or `error`); a responder error
  * keeps its text; a half-written artifact is waited for until its content
  * stops changing; and the dispatcher reacts to directory watch events instead
  * of only polling.
@@ -733,10 +734,12 @@ class FileDispatch {
   }
 
   #accept(data: unknown, repairs: readonly AnswerRepair[]): unknown {
-    // The answer is in: stop watching before the last signal writes, so
-    // their events cost nothing.
+    // The answer is in: stop watching before the last signal write, so its
+    // events cost nothing. The check is immediate, so the signal goes from
+    // `waiting` straight to `done` or `error`: a `processing` signal between
+    // them would be one more atomic write per dispatch that no agent could
+    // act on.
     this.#closeWatch();
-    this.#writeSignal("processing");
     const { context, artifactPath, dispatchId } = this.#target;
     try {
       context.validate?.(data);

@@ -27,8 +27,9 @@ export const SIGNAL_STATUSES = [
 ] as const;
 
 /**
- * Status of a signal: `waiting` for the agent, `processing` while the
- * dispatcher checks the artifact, then `done` or `error`.
+ * Status of a signal: `waiting` for the agent, then `done` or `error`.
+ * `processing` (the dispatcher checking the artifact) is in the set for
+ * agents and older runs; the dispatcher checks at once and does not write it.
  */
 export type SignalStatus = typeof SIGNAL_STATUSES[number];
 
