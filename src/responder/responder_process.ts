@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 import { parseRespondFlags } from "../cli/respond_command.ts";
 import { BUILTIN_SCENARIOS } from "../scenario/builtin_scenarios.ts";
@@ -51,16 +50,14 @@ export interface ResponderProcess {
   stop(): Promise<void>;
 }
 
-const MAIN_MODULE = fileURLToPath(new URL("../main.ts", import.meta.url));
+const MAIN_MODULE = resolve(import.meta.dirname!, "..", "main.ts");
 /**
  * The entry point of the child {@linkcode spawnResponder} starts under `deno
  * run`: the respond command alone (see `respond_main.ts`), which starts
  * sooner than the whole CLI.
  */
-const RESPOND_MODULE = fileURLToPath(
-  new URL("./respond_main.ts", import.meta.url),
-);
-const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
+const RESPOND_MODULE = resolve(import.meta.dirname!, "respond_main.ts");
+const CONFIG = resolve(import.meta.dirname!, "..", "..", "deno.json");
 
 /** Answers whether the process may `read` or `write` `path`. */
 export type PathPermissionQuery = (

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { buildCaseResult } from "./build_case_result.ts";
 import {
@@ -249,7 +248,7 @@ export async function calibrate(
       const layout = runLayout(
         runs === 1 ? options.runDir : join(options.runDir, `run-${n}`),
       );
-      await mkdir(layout.root, { recursive: true });
+      await Deno.mkdir(layout.root, { recursive: true });
       const storePath = join(layout.root, STORE_FILE);
       const store = openStore(storePath, {
         commitIntervalMs: options.commitIntervalMs ?? 0,

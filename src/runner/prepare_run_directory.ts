@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { RunDirectoryError } from "./run_directory_error.ts";
 import { RUN_FILE } from "./run_layout.ts";
@@ -28,9 +27,10 @@ const LOCK_FILES = new Set([LOCK_FILE, `${LOCK_FILE}-journal`, PID_FILE]);
 
 async function entries(dir: string): Promise<string[] | undefined> {
   try {
-    return (await readdir(dir)).filter((name) => !LOCK_FILES.has(name));
+    return (await Array.fromAsync(Deno.readDir(dir), (entry) => entry.name))
+      .filter((name) => !LOCK_FILES.has(name));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
 }
@@ -106,16 +106,16 @@ export async function prepareRunDirectory(
 ): Promise<PreparedRunDirectory> {
   let info;
   try {
-    info = await stat(dir);
+    info = await Deno.stat(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+    if (!(error instanceof Deno.errors.NotFound)) {
       throw new RunDirectoryError(
         `Cannot use run directory '${dir}': ${(error as Error).message}`,
         { cause: error },
       );
     }
   }
-  if (info !== undefined && !info.isDirectory()) {
+  if (info !== undefined && !info.isDirectory) {
     throw new RunDirectoryError(
       `Cannot use run directory '${dir}': it is a file; expected a directory`,
     );
@@ -126,7 +126,7 @@ export async function prepareRunDirectory(
     );
   }
   try {
-    await mkdir(dir, { recursive: true });
+    await Deno.mkdir(dir, { recursive: true });
   } catch (error) {
     throw new RunDirectoryError(
       `Cannot create run directory '${dir}': ${(error as Error).message}`,
@@ -172,7 +172,12 @@ export async function prepareRunDirectory(
       );
     }
     for (const name of names) {
-      await rm(join(dir, name), { recursive: true, force: true });
+      await Deno.remove(join(dir, name), { recursive: true }).catch(
+        (error) => {
+          // Already gone (another process cleaned it): nothing to remove.
+          if (!(error instanceof Deno.errors.NotFound)) throw error;
+        },
+      );
     }
     return { lock, found, removed: names };
   } catch (error) {

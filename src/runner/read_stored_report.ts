@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { STATUS_KEY } from "./calibration_run.ts";
 import { STORE_FILE } from "./prepare_run_directory.ts";
@@ -55,13 +54,13 @@ export async function readStoredReport(
 ): Promise<CalibrationReport> {
   let names: string[];
   try {
-    if (!(await stat(dir)).isDirectory()) {
+    if (!(await Deno.stat(dir)).isDirectory) {
       fail(dir, "it is a file; expected the --run-dir of a calibrate run");
     }
-    names = await readdir(dir);
+    names = await Array.fromAsync(Deno.readDir(dir), (entry) => entry.name);
   } catch (error) {
     if (error instanceof RunDirectoryError) throw error;
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+    if (error instanceof Deno.errors.NotFound) {
       fail(
         dir,
         "it does not exist; expected the --run-dir of a calibrate run",

@@ -17,7 +17,6 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { statSync } from "node:fs";
 import { MemoryStore } from "./memory_store.ts";
 import { StoreError, StoreIoError } from "./store.ts";
 import {
@@ -99,12 +98,12 @@ function ioError(path: string, action: string, error: unknown): StoreIoError {
 
 interface FileIdentity {
   readonly dev: number;
-  readonly ino: number;
+  readonly ino: number | null;
 }
 
 function identityOf(path: string): FileIdentity | undefined {
   try {
-    const info = statSync(path);
+    const info = Deno.statSync(path);
     return { dev: info.dev, ino: info.ino };
   } catch {
     // A missing file has no identity; the caller reports it.
