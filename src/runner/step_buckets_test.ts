@@ -1,17 +1,9 @@
 import assert from "node:assert/strict";
 import type { CaseRecord } from "./calibration_run.ts";
 import { StepBuckets, type StepKind, stepKindOf } from "./step_buckets.ts";
+import { PIPELINE_STEPS } from "../pipeline/step.ts";
 
-const STEPS = [
-  "F0_RECALL",
-  "F1_TRIAGE",
-  "F2_RESOLVE",
-  "F3_INVESTIGATE",
-  "F4_CORRELATE",
-  "F5_REVIEW",
-  "F6_REPORT",
-  "DONE",
-];
+const STEPS = [...PIPELINE_STEPS, "DONE"];
 
 function recordAt(id: string, step: string): CaseRecord {
   return { gt: { id }, state: { current_step: step } } as unknown as CaseRecord;
