@@ -309,7 +309,16 @@ export function startResponder(options: ResponderOptions): Responder {
         knowledge,
       });
       if (stopped) return;
-      atomicWriteTextFileSync(artifactPath, render(signal, data));
+      const text = render(signal, data);
+      const tempDir = answerTempDir(artifactPath);
+      try {
+        atomicWriteTextFileSync(artifactPath, text, { tempDir });
+      } catch (error) {
+        if (tempDir === undefined) throw error;
+        // The parent may be another file system (a rename cannot cross
+        // one) or unwritable: write beside the artifact instead.
+        atomicWriteTextFileSync(artifactPath, text);
+      }
       answered += 1;
       emit({
         type: "answered",
@@ -320,6 +329,24 @@ export function startResponder(options: ResponderOptions): Responder {
       });
     } catch (error) {
       fail(path, signal, (error as Error).message);
+    }
+  }
+
+  /**
+   * Where an answer's temporary file goes: the case directory's parent when
+   * it is inside the run directory, so a dispatcher watching the case
+   * directory sees the artifact's rename alone, not the five events of
+   * creating and writing the temporary file first (each costs its watcher
+   * thread a path resolution); else the case directory.
+   */
+  function answerTempDir(artifactPath: string): string | undefined {
+    const parent = dirname(dirname(artifactPath));
+    try {
+      if (parent !== root && !parent.startsWith(`${root}/`)) return undefined;
+      return confinePathSync(root, parent);
+    } catch {
+      // Not confinable (a symlink an agent left): beside the artifact.
+      return undefined;
     }
   }
 

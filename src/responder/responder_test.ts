@@ -18,6 +18,7 @@ import { MemoryStore } from "../store/memory_store.ts";
 import { MANIFEST_FILE, writeManifest } from "../transport/batch_manifest.ts";
 import { CLAIM_FILE, claimSignal, readClaim } from "../transport/claim.ts";
 import { readSignal, type Signal, writeSignal } from "../transport/signal.ts";
+import { atomicWriteTextFileSync } from "../util/atomic_write.ts";
 import { systemClock, type TimerClock, type TimerId } from "../util/clock.ts";
 import { waitFor, withDeadline } from "../../tests/support/wait_for.ts";
 
@@ -410,3 +411,37 @@ for (const mode of ["watch", "poll"] as const) {
     );
   });
 }
+
+Deno.test("responder writes an answer's temporary file outside the case directory: a watch on it sees the artifact's rename alone", async () => {
+  await withResponder(
+    { mode: "watch", pollIntervalMs: 60_000 },
+    async ({ run, next }) => {
+      const { path, signal } = signalFor(run, "C8", "F1_TRIAGE", 61);
+      const caseDir = dirname(path);
+      const seen: string[] = [];
+      const watcher = Deno.watchFs(caseDir, { recursive: false });
+      const watching = (async () => {
+        for await (const event of watcher) seen.push(...event.paths);
+      })();
+      try {
+        // The test's own signal write keeps its temporary file out too.
+        atomicWriteTextFileSync(path, `${JSON.stringify(signal)}\n`, {
+          tempDir: dirname(caseDir),
+        });
+        assert.equal((await next()).type, "answered");
+        await waitFor(
+          () => seen.includes(signal.artifact_path),
+          "the artifact's watch event",
+        );
+      } finally {
+        watcher.close();
+        await watching;
+      }
+      // A rename's event may also name where the file came from (outside).
+      assert.deepEqual(
+        [...new Set(seen)].filter((p) => dirname(p) === caseDir && p !== path),
+        [signal.artifact_path],
+      );
+    },
+  );
+});

@@ -6,21 +6,39 @@
  */
 import { basename, dirname, join } from "node:path";
 
+/** Options of {@linkcode atomicWriteTextFileSync}. */
+export interface AtomicWriteOptions {
+  /**
+   * Directory of the temporary file; it must be on the same file system as
+   * `path` (a rename cannot cross file systems). A directory other than
+   * `path`'s keeps the temporary file's creation and writes out of a watch
+   * on `path`'s directory, which then sees the rename alone.
+   *
+   * @default {the directory of `path`}
+   */
+  readonly tempDir?: string;
+}
+
 /**
  * Writes `text` to `path` atomically and synchronously: the text goes to a
- * uniquely named temporary file beside `path` (`.{name}.{random}.tmp`), which
- * is then renamed over `path`. The temporary file is removed when the write
- * fails. Small files are written this way on hot paths: a synchronous write
- * and rename cost a fraction of two awaited asynchronous operations.
+ * uniquely named temporary file beside `path` (`.{name}.{random}.tmp`, or in
+ * `options.tempDir`), which is then renamed over `path`. The temporary file
+ * is removed when the write fails. Small files are written this way on hot
+ * paths: a synchronous write and rename cost a fraction of two awaited
+ * asynchronous operations.
  *
  * @example
  * ```ts
  * atomicWriteTextFileSync("run/signal.json", JSON.stringify(signal));
  * ```
  */
-export function atomicWriteTextFileSync(path: string, text: string): void {
+export function atomicWriteTextFileSync(
+  path: string,
+  text: string,
+  options: AtomicWriteOptions = {},
+): void {
   const temp = join(
-    dirname(path),
+    options.tempDir ?? dirname(path),
     `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
   );
   try {
