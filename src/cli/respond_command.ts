@@ -36,7 +36,10 @@ export function defineRespondOptions(command: Command): Command {
         .argParser(delay).default(0, "0"),
     )
     .addOption(
-      new Option("--poll-interval <duration>", "fallback sweep interval")
+      new Option(
+        "--poll-interval <duration>",
+        "fallback sweep interval (while the watcher finds every signal, up to 16 times longer)",
+      )
         .argParser(duration).default(200, "200ms"),
     )
     .addOption(
