@@ -188,6 +188,33 @@ async function claimIfShared(
   });
 }
 
+/**
+ * Whether the artifact of `signal` (at `signalPath`, confined to `root`) is
+ * already on disk with its `dispatch_id`: answered before — by this
+ * responder before a restart, or by another agent — and not to be answered
+ * again. Anything unreadable counts as not answered.
+ */
+function answeredOnDisk(
+  root: string,
+  signalPath: string,
+  signal: Signal,
+): boolean {
+  if (!isPipelineStep(signal.step)) return false;
+  try {
+    const artifactPath = confinePathSync(
+      root,
+      derivedArtifactPath(signalPath, signal.step, signal.artifact_path),
+    );
+    const value = JSON.parse(Deno.readTextFileSync(artifactPath));
+    return typeof value === "object" && value !== null &&
+      value.dispatch_id === signal.dispatch_id;
+  } catch {
+    // Missing, unreadable, not JSON or a refused path: answer it (answer()
+    // reports a refused path).
+    return false;
+  }
+}
+
 /** Artifact file name of `step`: its first execution, or its loop `n`. */
 function artifactNamePattern(step: PipelineStep): RegExp {
   const base = STEP_INFO[step].artifactFile.replace(/\.json$/, "");
@@ -381,6 +408,7 @@ export function startResponder(options: ResponderOptions): Responder {
       const key = `${path}:${signal.dispatch_id}`;
       if (seen.has(key)) return false;
       seen.add(key);
+      if (answeredOnDisk(root, path, signal)) return false;
       if (!(await claimIfShared(path, signal, clock))) return false;
       schedule(path, signal);
       return true;

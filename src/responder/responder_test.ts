@@ -445,3 +445,30 @@ Deno.test("responder writes an answer's temporary file outside the case director
     },
   );
 });
+
+Deno.test("responder leaves a waiting signal alone whose artifact is already on disk with its dispatch id (a restarted responder does not answer twice)", async () => {
+  await withResponder({}, async ({ run, responder, next }) => {
+    const answered = signalFor(run, "C1", "F0_RECALL", 71);
+    const earlier = `${
+      JSON.stringify({ dispatch_id: 71, data: { match: false } })
+    }\n`;
+    await Deno.writeTextFile(answered.signal.artifact_path, earlier);
+    await writeSignal(answered.path, answered.signal);
+    // An artifact of another dispatch is stale: that signal is answered.
+    const stale = signalFor(run, "C3", "F0_RECALL", 73);
+    await Deno.writeTextFile(
+      stale.signal.artifact_path,
+      JSON.stringify({ dispatch_id: 72, data: { match: false } }),
+    );
+    await writeSignal(stale.path, stale.signal);
+    // A sweep takes C1's directory before C3's: once C3 is answered, C1 has
+    // been looked at.
+    const event = await next();
+    assert.equal(event.type === "answered" && event.caseId, "C3");
+    assert.equal(responder.answered, 1);
+    assert.equal(
+      await Deno.readTextFile(answered.signal.artifact_path),
+      earlier,
+    );
+  });
+});
