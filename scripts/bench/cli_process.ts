@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { denoExecutable } from "../../src/util/deno_executable.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -38,7 +39,7 @@ export async function measureCliProcess(
   const reportFile = join(dir, "report.json");
   try {
     const started = performance.now();
-    const output = await new Deno.Command(Deno.execPath(), {
+    const output = await new Deno.Command(denoExecutable(), {
       args: [
         "run",
         "-A",

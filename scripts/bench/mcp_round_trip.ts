@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { denoExecutable } from "../../src/util/deno_executable.ts";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { connectMcpClient } from "../../src/mcp/connect_mcp_client.ts";
 import { callTool } from "../../src/mcp/ground_truth_worker.ts";
@@ -52,7 +53,7 @@ async function connect(
   transport: "stdio" | "http",
   count: number,
 ): Promise<{ clients: Client[]; stop: () => Promise<void> }> {
-  const deno = Deno.execPath();
+  const deno = denoExecutable();
   if (transport === "stdio") {
     const client = await connectMcpClient(
       `${deno} run --allow-net=127.0.0.1 ${SERVER}`,
