@@ -14,6 +14,7 @@ import {
   type RespondFlags,
   runRespondCommand,
 } from "../cli/run_respond_command.ts";
+import { runProcess } from "../cli/run_process.ts";
 import { Terminal } from "../cli/terminal.ts";
 import { UsageError } from "../cli/usage_error.ts";
 import { ScenarioError } from "../scenario/scenario_error.ts";
@@ -104,20 +105,5 @@ export async function runRespondMain(
 }
 
 if (import.meta.main) {
-  const controller = new AbortController();
-  const signals: Deno.Signal[] = Deno.build.os === "windows"
-    ? ["SIGINT"]
-    : ["SIGINT", "SIGTERM"];
-  const onSignal = () => controller.abort(new Error("Interrupted"));
-  for (const s of signals) Deno.addSignalListener(s, onSignal);
-  const code = await runRespondMain(Deno.args, {
-    signal: controller.signal,
-    stdinClosed: async () => {
-      for await (const _ of Deno.stdin.readable) {
-        // discard: the parent never writes; only the end matters
-      }
-    },
-  });
-  for (const s of signals) Deno.removeSignalListener(s, onSignal);
-  Deno.exit(code);
+  await runProcess((context) => runRespondMain(Deno.args, context));
 }
