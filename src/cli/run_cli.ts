@@ -33,6 +33,7 @@ import {
 } from "./serve_command.ts";
 import { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
+import { usageFailure } from "./usage_failure.ts";
 import { PromptTemplateError } from "../adapter/prompt/render_prompt.ts";
 import { ArtifactError } from "../pipeline/artifact_error.ts";
 import { ReportError } from "../report/report_error.ts";
@@ -238,16 +239,8 @@ async function runWith(
       resumeHint(terminal, selected);
       return ExitCode.Fail;
     }
-    if (isInputError(error)) {
-      terminal.error(error.message);
-      return ExitCode.Usage;
-    }
-    if (error instanceof Deno.errors.NotCapable) {
-      terminal.error(
-        `${error.message}; grant the permission or choose a path inside the allowed directories`,
-      );
-      return ExitCode.Usage;
-    }
+    const usage = usageFailure(terminal, error, isInputError);
+    if (usage !== undefined) return usage;
     throw error;
   }
 }

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { ExitCode, type ExitCodeValue } from "../cli/exit_code.ts";
+import type { ExitCodeValue } from "../cli/exit_code.ts";
 import {
   type RespondFlags,
   runRespondCommand,
@@ -17,6 +17,7 @@ import {
 import { runProcess } from "../cli/run_process.ts";
 import { Terminal } from "../cli/terminal.ts";
 import { UsageError } from "../cli/usage_error.ts";
+import { usageFailure } from "../cli/usage_failure.ts";
 import { ScenarioError } from "../scenario/scenario_error.ts";
 
 /** Dependencies of {@linkcode runRespondMain}. */
@@ -87,16 +88,12 @@ export async function runRespondMain(
     });
   } catch (error) {
     // As src/cli/run_cli.ts reports them.
-    if (error instanceof UsageError || error instanceof ScenarioError) {
-      terminal.error(error.message);
-      return ExitCode.Usage;
-    }
-    if (error instanceof Deno.errors.NotCapable) {
-      terminal.error(
-        `${error.message}; grant the permission or choose a path inside the allowed directories`,
-      );
-      return ExitCode.Usage;
-    }
+    const usage = usageFailure(
+      terminal,
+      error,
+      (e) => e instanceof UsageError || e instanceof ScenarioError,
+    );
+    if (usage !== undefined) return usage;
     throw error;
   } finally {
     // Lines held back on a pipe go out before the caller exits.

@@ -18,7 +18,10 @@ import {
   systemClock,
   type TimerClock,
 } from "../util/clock.ts";
-import { readTextIfExists } from "../util/read_json_file.ts";
+import {
+  readTextIfExists,
+  readTextIfExistsSync,
+} from "../util/read_json_file.ts";
 import { readSignalSync, SIGNAL_FILE } from "./signal.ts";
 
 /** File name of the claim, in the directory of the signal. */
@@ -132,16 +135,6 @@ function createExclusive(path: string, text: string): boolean {
     throw failure.error;
   }
   return true;
-}
-
-/** The text at `path`, or `undefined` when there is no such file. */
-function readTextIfExistsSync(path: string): string | undefined {
-  try {
-    return Deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
 }
 
 type Held =

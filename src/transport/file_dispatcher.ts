@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { readTextIfExistsSync } from "../util/read_json_file.ts";
 import { dirname, join, resolve } from "node:path";
 import type { DispatchContext, Dispatcher } from "./dispatcher.ts";
 import { DispatchError } from "./dispatch_error.ts";
@@ -289,19 +290,6 @@ function exists(path: string): boolean {
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-/**
- * The text of the file at `path`, or `undefined` when there is none. Files of
- * a dispatch are small: a synchronous read costs a fraction of an awaited one.
- */
-function readTextIfExistsSync(path: string): string | undefined {
-  try {
-    return Deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
 }

@@ -25,6 +25,23 @@ export async function readTextIfExists(
 }
 
 /**
+ * Reads `path` as text, synchronously (for small files on hot paths, where an
+ * awaited read costs several times as much).
+ *
+ * @returns the text, or `undefined` when the file does not exist.
+ * @throws {Deno.errors.PermissionDenied} and other I/O errors except
+ * `NotFound`.
+ */
+export function readTextIfExistsSync(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
  * Reads `path` as JSON validated by `schema`.
  *
  * @returns the value, or `undefined` when the file is missing, is not JSON,
