@@ -145,9 +145,15 @@ export async function refuse(
   return signal;
 }
 
-/** Resolves after `ms` milliseconds (for a test agent's think time). */
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A test agent's think time: lets `turns` turns of the event loop pass (the
+ * dispatcher's I/O callbacks run meanwhile), so answers come in varied
+ * orders without waiting on the wall clock.
+ */
+export async function think(turns: number): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  }
 }
 
 /**

@@ -14,9 +14,9 @@ import { dirname, join } from "node:path";
 import {
   AgentTasks,
   caseContext,
-  delay,
   refuse,
   signalAt,
+  think,
   withRoot,
 } from "./_batch_test_utils.ts";
 import { BatchFileDispatcher } from "./batch_file_dispatcher.ts";
@@ -91,7 +91,7 @@ function prng(seed: number): () => number {
 }
 
 /**
- * What the agent does with a slot's signal: `answer` after a delay,
+ * What the agent does with a slot's signal: `answer` after its think time,
  * `stale-first` (an artifact with an older dispatch id, then the right one),
  * `claim` (claim, then answer), `refuse` (a responder error in the signal),
  * or `ignore` (never answer: the slot times out).
@@ -102,7 +102,7 @@ interface Slot {
   readonly context: DispatchContext;
   readonly plan: Plan;
   /** Think time of the agent, 0–3 ms. */
-  readonly delayMs: number;
+  readonly thinkTurns: number;
   /** What the agent answers (unique per slot). */
   readonly data: { batch: number; slot: number; token: string };
   /** Dispatch id the agent saw in the signal. */
@@ -135,7 +135,7 @@ function planBatch(
     return {
       context: caseContext(root, caseId, step, artifact),
       plan,
-      delayMs: Math.floor(random() * 4),
+      thinkTurns: Math.floor(random() * 4),
       data: {
         batch,
         slot,
@@ -162,7 +162,7 @@ Deno.test("stress: 200 batches against an erratic agent lose, duplicate and misr
     const act = async (slot: Slot, signalPath: string, dir: string) => {
       const signal = await signalAt(signalPath);
       slot.dispatchId = signal.dispatch_id;
-      await delay(slot.delayMs);
+      await think(slot.thinkTurns);
       const write = (dispatchId: number, data: unknown) =>
         atomicWriteJson(signal.artifact_path, {
           dispatch_id: dispatchId,
@@ -174,7 +174,7 @@ Deno.test("stress: 200 batches against an erratic agent lose, duplicate and misr
           break;
         case "stale-first":
           await write(signal.dispatch_id - 1, { stale: slot.data });
-          await delay(slot.delayMs);
+          await think(slot.thinkTurns);
           await write(signal.dispatch_id, slot.data);
           break;
         case "claim":
@@ -185,7 +185,7 @@ Deno.test("stress: 200 batches against an erratic agent lose, duplicate and misr
             }),
             true,
           );
-          await delay(slot.delayMs);
+          await think(slot.thinkTurns);
           await write(signal.dispatch_id, slot.data);
           break;
         case "refuse":

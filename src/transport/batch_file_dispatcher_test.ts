@@ -6,9 +6,9 @@ import {
   answer,
   BatchEventLog,
   caseContext,
-  delay,
   refuse,
   signalAt,
+  think,
   until,
   withRoot,
 } from "./_batch_test_utils.ts";
@@ -578,7 +578,7 @@ async function peakWaiting(
     if (waiting < Math.min(limit, total - finished)) return;
     for (const path of queue.splice(0)) {
       tasks.run(async () => {
-        await delay(1);
+        await think(1);
         const signal = await signalAt(path);
         await answer(path, dataFor(signal.case_id));
       });
