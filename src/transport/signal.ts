@@ -13,7 +13,7 @@ import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { atomicWriteTextFileSync } from "../util/atomic_write.ts";
 import { describeIssue } from "../util/describe_issue.ts";
-import { readJsonFile } from "../util/read_json_file.ts";
+import { readJsonFile, readJsonFileSync } from "../util/read_json_file.ts";
 
 /** File name of the signal, in the directory of the artifact. */
 export const SIGNAL_FILE = "signal.json";
@@ -80,21 +80,7 @@ export function readSignal(path: string): Promise<Signal | undefined> {
  * `NotFound`.
  */
 export function readSignalSync(path: string): Signal | undefined {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = SignalSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
+  return readJsonFileSync(path, SignalSchema);
 }
 
 /**

@@ -53,7 +53,29 @@ export async function readJsonFile<T>(
   path: string,
   schema: z.ZodType<T>,
 ): Promise<T | undefined> {
-  const text = await readTextIfExists(path);
+  return parseJson(await readTextIfExists(path), schema);
+}
+
+/**
+ * {@linkcode readJsonFile}, synchronously (for small files on hot paths).
+ *
+ * @returns the value, or `undefined` when the file is missing, is not JSON,
+ * or does not match `schema`.
+ * @throws {Deno.errors.PermissionDenied} and other I/O errors except
+ * `NotFound`.
+ */
+export function readJsonFileSync<T>(
+  path: string,
+  schema: z.ZodType<T>,
+): T | undefined {
+  return parseJson(readTextIfExistsSync(path), schema);
+}
+
+/** `text` as JSON matching `schema`, else `undefined`. */
+function parseJson<T>(
+  text: string | undefined,
+  schema: z.ZodType<T>,
+): T | undefined {
   if (text === undefined) return undefined;
   let value: unknown;
   try {
