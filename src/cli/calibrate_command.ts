@@ -16,16 +16,10 @@ import {
 import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
 import type { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
-import {
-  loadTemplates,
-  type PromptTemplates,
-} from "../adapter/prompt/render_prompt.ts";
+import type { PromptTemplates } from "../adapter/prompt/render_prompt.ts";
 import { reportVerdict } from "../report/report_verdict.ts";
 import { renderReport, type ReportFormat } from "../report/render_report.ts";
-import {
-  type ResponderProcess,
-  spawnResponder,
-} from "../responder/responder_process.ts";
+import type { ResponderProcess } from "../responder/responder_process.ts";
 import { calibrate, type CalibrateOptions } from "../runner/calibrate.ts";
 import { RunStoppedError } from "../runner/environment_failure.ts";
 import {
@@ -35,14 +29,10 @@ import {
 import { REPORT_FILE } from "../runner/run_layout.ts";
 import { type RunStatusChange, setRunStatusUnder } from "../runner/run_file.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
-import {
-  recoverAnswers,
-  type RecoveredAnswer,
-} from "../transport/recover_answers.ts";
+import type { RecoveredAnswer } from "../transport/recover_answers.ts";
 import { checkWritable } from "../util/check_writable.ts";
 import { applyStoredFlags, storedFlags } from "./stored_flags.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
-import { finalizeSignals } from "../transport/finalize_signals.ts";
 import { atomicWriteJson, atomicWriteTextFile } from "../util/atomic_write.ts";
 import { asteriskCommand } from "../util/asterisk_command.ts";
 import { type Clock, systemClock } from "../util/clock.ts";
@@ -162,9 +152,14 @@ async function runInDirectory(
     inputPerMillion: flags.inputPrice,
     outputPerMillion: flags.outputPrice,
   };
+  // The agent transports' modules load only for them: the in-process path
+  // starts without them.
+  const agent = transport === "in-process"
+    ? undefined
+    : await import("./agent_transport.ts");
   let templates: PromptTemplates | undefined;
-  if (transport !== "in-process") {
-    templates = await loadTemplates(flags.promptDir);
+  if (agent !== undefined) {
+    templates = await agent.loadTemplates(flags.promptDir);
     terminal.info(
       `asterisk: ${scenario.cases.length} cases, adapter ${flags.adapter}, dispatch ${transport}, responder ${responderMode}, run directory ${
         resolve(flags.runDir)
@@ -176,11 +171,14 @@ async function runInDirectory(
   if (flags.resume) {
     await markRun(flags.runDir, { status: "running" }, terminal);
   }
-  if (flags.resume && (transport === "file" || transport === "batch-file")) {
+  if (
+    agent !== undefined && flags.resume &&
+    (transport === "file" || transport === "batch-file")
+  ) {
     // Answers written after the last calibrate stopped are accepted as they
     // are; their signals are closed so no responder answers them twice.
-    recovered = await recoverAnswers(flags.runDir);
-    await finalizeSignals(flags.runDir);
+    recovered = await agent.recoverAnswers(flags.runDir);
+    await agent.finalizeSignals(flags.runDir);
     // Accepted answers are mostly committed steps, never asked again.
     const written = [...recovered.values()].filter((a) => !a.accepted).length;
     if (written > 0) {
@@ -195,8 +193,8 @@ async function runInDirectory(
     : stopped.signal;
   let responder: ResponderProcess | undefined;
   let stopping = false;
-  if (responderMode === "auto") {
-    responder = spawnResponder({
+  if (agent !== undefined && responderMode === "auto") {
+    responder = agent.spawnResponder({
       runDir: flags.runDir,
       scenario: flags.scenario,
       delayMs: flags.responderDelay,
@@ -247,7 +245,7 @@ async function runInDirectory(
       adapterName: flags.adapter === "cursor" ? "agent" : flags.adapter,
       dispatchName: transport,
       transport: (ctx) =>
-        buildTransport(
+        (agent?.buildAgentTransport ?? buildTransport)(
           { flags, transport, scenario, terminal, templates, recovered },
           ctx,
         ),
@@ -274,8 +272,11 @@ async function runInDirectory(
         message: `responder stopped (pid ${responder.pid})`,
       });
     }
-    if (transport === "file" || transport === "batch-file") {
-      const closed = await finalizeSignals(flags.runDir);
+    if (
+      agent !== undefined &&
+      (transport === "file" || transport === "batch-file")
+    ) {
+      const closed = await agent.finalizeSignals(flags.runDir);
       if (closed > 0) {
         terminal.info(`closed ${closed} unanswered signal(s)`);
       }

@@ -11,10 +11,9 @@ import { delay, duration, positiveInteger } from "./option_parsers.ts";
 import type { RespondFlags } from "./run_respond_command.ts";
 import { UsageError } from "./usage_error.ts";
 
-export {
-  type RespondCommandContext,
-  type RespondFlags,
-  runRespondCommand,
+export type {
+  RespondCommandContext,
+  RespondFlags,
 } from "./run_respond_command.ts";
 
 /** Adds the `respond` flags to `command`. */

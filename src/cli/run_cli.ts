@@ -16,11 +16,7 @@ import {
   runCompareCommand,
 } from "./compare_command.ts";
 import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
-import {
-  defineRespondOptions,
-  type RespondFlags,
-  runRespondCommand,
-} from "./respond_command.ts";
+import { defineRespondOptions, type RespondFlags } from "./respond_command.ts";
 import {
   defineReportOptions,
   type ReportFlags,
@@ -34,7 +30,7 @@ import {
 import { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
 import { usageFailure } from "./usage_failure.ts";
-import { PromptTemplateError } from "../adapter/prompt/render_prompt.ts";
+import { PromptTemplateError } from "../adapter/prompt/prompt_template_error.ts";
 import { ArtifactError } from "../pipeline/artifact_error.ts";
 import { ReportError } from "../report/report_error.ts";
 import type { CalibrateOptions } from "../runner/calibrate.ts";
@@ -214,6 +210,8 @@ async function runWith(
       return await runReportCommand(selected.flags, { terminal });
     }
     if (selected.command === "respond") {
+      // The responder loads only for `respond`.
+      const { runRespondCommand } = await import("./run_respond_command.ts");
       return await runRespondCommand(selected.flags, {
         terminal,
         signal: context.signal,

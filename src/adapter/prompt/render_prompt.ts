@@ -19,6 +19,7 @@ import {
   STEP_INFO,
   type StepFamily,
 } from "../../pipeline/step.ts";
+import { PromptTemplateError } from "./prompt_template_error.ts";
 import type { PromptView } from "./prompt_view.ts";
 import preamble from "./templates/preamble.md" with { type: "text" };
 import recall from "./templates/recall.md" with { type: "text" };
@@ -68,14 +69,7 @@ export interface PromptTemplate {
 /** The templates a run renders prompts with. */
 export type PromptTemplates = Readonly<Record<TemplateName, PromptTemplate>>;
 
-/** A template could not be read, parsed or rendered. */
-export class PromptTemplateError extends Error {
-  /** Creates a template error with an optional underlying cause. */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "PromptTemplateError";
-  }
-}
+export { PromptTemplateError } from "./prompt_template_error.ts";
 
 /**
  * The marker that keeps `deno fmt` from reflowing a template (it would break
