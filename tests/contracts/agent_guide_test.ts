@@ -65,6 +65,10 @@ Deno.test("the agent guide's example agent answers a whole ptp-mock run and stop
         "calibrate",
         "--adapter=agent",
         "--dispatch=file",
+        // Several cases at once: the agent answers every waiting signal in
+        // one pass, then sleeps 50 ms, so a serial run (120 steps, one pass
+        // each) takes 6–7 s; four slots take about 3 s.
+        "--parallel=4",
         "--responder=external",
         "--dispatch-timeout=30s",
         `--run-dir=${runDir}`,
