@@ -134,18 +134,28 @@ function crossReferenceProblems(scenario: Scenario): ScenarioProblem[] {
   return problems;
 }
 
+/** Deepest nesting of arrays and objects a scenario may have. */
+export const MAX_SCENARIO_DEPTH = 64;
+
+/** Thrown by {@linkcode dropNulls} when the value nests too deep. */
+class TooDeep extends Error {}
+
 /**
  * Drops `null`-valued object keys, recursively: the Go version exports empty
- * lists as `null` and reads `null` as the zero value, and so do we.
+ * lists as `null` and reads `null` as the zero value, and so do we. The same
+ * walk checks the nesting: `value` is at `depth` (1 for the file's object),
+ * and past {@linkcode MAX_SCENARIO_DEPTH} levels it throws `TooDeep` (so the
+ * recursion stays shallow).
  */
-function dropNulls(value: unknown): unknown {
+function dropNulls(value: unknown, depth: number): unknown {
   if (typeof value !== "object" || value === null) return value;
+  if (depth > MAX_SCENARIO_DEPTH) throw new TooDeep();
   // Copy on write: a subtree without nulls is returned as it is.
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      const kept = dropNulls(item);
+      const kept = dropNulls(item, depth + 1);
       if (kept !== item) {
         out ??= value.slice(0, i);
       }
@@ -153,38 +163,19 @@ function dropNulls(value: unknown): unknown {
     }
     return out ?? value;
   }
+  const record = value as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
-  const entries = Object.entries(value);
-  for (let i = 0; i < entries.length; i++) {
-    const [key, item] = entries[i];
-    const kept = item === null ? undefined : dropNulls(item);
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const item = record[key];
+    const kept = item === null ? undefined : dropNulls(item, depth + 1);
     if (out === undefined && kept !== item) {
-      out = Object.fromEntries(entries.slice(0, i));
+      out = Object.fromEntries(keys.slice(0, i).map((k) => [k, record[k]]));
     }
     if (out !== undefined && item !== null) out[key] = kept;
   }
   return out ?? value;
-}
-
-/** Deepest nesting of arrays and objects a scenario may have. */
-export const MAX_SCENARIO_DEPTH = 64;
-
-/** Nesting depth of `value`, counted without recursion, capped at `limit + 1`. */
-function nestingDepth(value: unknown, limit: number): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (typeof item !== "object" || item === null) continue;
-    if (depth + 1 > deepest) deepest = depth + 1;
-    if (deepest > limit) return deepest;
-    for (const child of Object.values(item)) {
-      if (typeof child === "object" && child !== null) {
-        stack.push([child, depth + 1]);
-      }
-    }
-  }
-  return deepest;
 }
 
 /**
@@ -202,16 +193,18 @@ export function parseScenario(value: unknown, source: string): Scenario {
       problem: "the file must hold a JSON object",
     }]);
   }
-  if (nestingDepth(value, MAX_SCENARIO_DEPTH) > MAX_SCENARIO_DEPTH) {
+  let input: unknown;
+  try {
+    input = dropNulls(value, 1);
+  } catch (error) {
+    if (!(error instanceof TooDeep)) throw error;
     throw new ScenarioError(source, [{
       path: "",
       problem:
         `arrays and objects nest deeper than ${MAX_SCENARIO_DEPTH} levels; expected a scenario in the Go asterisk format`,
     }]);
   }
-  const result = ScenarioSchema.safeParse(dropNulls(value), {
-    reportInput: true,
-  });
+  const result = ScenarioSchema.safeParse(input, { reportInput: true });
   if (!result.success) {
     throw new ScenarioError(
       source,
