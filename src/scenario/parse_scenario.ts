@@ -5,6 +5,7 @@
  */
 import { type Scenario, ScenarioSchema } from "./scenario_schema.ts";
 import { ScenarioError, type ScenarioProblem } from "./scenario_error.ts";
+import { fastScenario } from "./scenario_fast_path.ts";
 import { describeIssue } from "../util/describe_issue.ts";
 
 function findDuplicates(
@@ -178,6 +179,19 @@ function dropNulls(value: unknown, depth: number): unknown {
   return out ?? value;
 }
 
+/** `input` validated by the zod schema, whose issues name every problem. */
+function schemaScenario(input: unknown, source: string): Scenario {
+  const result = ScenarioSchema.safeParse(input, { reportInput: true });
+  if (!result.success) {
+    throw new ScenarioError(
+      source,
+      result.error.issues.map((issue) => describeIssue(issue)),
+      { cause: result.error },
+    );
+  }
+  return result.data;
+}
+
 /**
  * Validates `value` (parsed JSON) as a scenario. `null` values take the
  * field's zero value, as in the Go version. `source` names the file or
@@ -204,15 +218,8 @@ export function parseScenario(value: unknown, source: string): Scenario {
         `arrays and objects nest deeper than ${MAX_SCENARIO_DEPTH} levels; expected a scenario in the Go asterisk format`,
     }]);
   }
-  const result = ScenarioSchema.safeParse(input, { reportInput: true });
-  if (!result.success) {
-    throw new ScenarioError(
-      source,
-      result.error.issues.map((issue) => describeIssue(issue)),
-      { cause: result.error },
-    );
-  }
-  const problems = crossReferenceProblems(result.data);
+  const scenario = fastScenario(input) ?? schemaScenario(input, source);
+  const problems = crossReferenceProblems(scenario);
   if (problems.length > 0) throw new ScenarioError(source, problems);
-  return result.data;
+  return scenario;
 }
