@@ -56,6 +56,14 @@ function dispatcherFor(
     onEvent: debug,
     // Agents write the run directory: no dispatch file may lead outside it.
     confineTo: resolve(flags.runDir),
+    // The responder child is woken through its stdin and wakes the dispatch
+    // through its stdout, instead of directory watches.
+    ...(settings.wakePipe
+      ? {
+        watch: settings.wakePipe.watch,
+        onSignalWritten: settings.wakePipe.signalWritten,
+      }
+      : {}),
   };
   if (settings.transport === "file") return track(new FileDispatcher(file));
   return new BatchFileDispatcher({

@@ -17,6 +17,7 @@ import { type CaseRecord, isFinished } from "../runner/calibration_run.ts";
 import type { RunTransport, TransportContext } from "../runner/calibrate.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import type { RecoveredAnswer } from "../transport/recover_answers.ts";
+import type { WakePipe } from "../responder/wake_pipe.ts";
 
 /** Everything a transport builder needs besides the run. */
 export interface TransportSettings {
@@ -28,6 +29,8 @@ export interface TransportSettings {
   readonly templates?: PromptTemplates;
   /** Answers found on disk by `--resume`, by artifact path. */
   readonly recovered?: Map<string, RecoveredAnswer>;
+  /** The wake pipe of the responder child, when calibrate started one. */
+  readonly wakePipe?: WakePipe;
 }
 
 /** The in-process basic adapter over the run's case records. */

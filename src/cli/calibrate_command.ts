@@ -200,6 +200,8 @@ async function runInDirectory(
       delayMs: flags.responderDelay,
       pollOnly: flags.pollOnly,
       agent: flags.adapter === "basic" ? "basic" : "ground-truth",
+      // Our own child learns of signals through its stdin, not a watch.
+      wakePipe: true,
     });
     terminal.progress({
       type: "info",
@@ -246,7 +248,15 @@ async function runInDirectory(
       dispatchName: transport,
       transport: (ctx) =>
         (agent?.buildAgentTransport ?? buildTransport)(
-          { flags, transport, scenario, terminal, templates, recovered },
+          {
+            flags,
+            transport,
+            scenario,
+            terminal,
+            templates,
+            recovered,
+            wakePipe: responder?.wakePipe,
+          },
           ctx,
         ),
       clock: context.clock,

@@ -52,6 +52,12 @@ export function defineRespondOptions(command: Command): Command {
     )
     .addOption(
       new Option(
+        "--wake-pipe",
+        "learn of each waiting signal from standard input (its path, one a line) instead of watching, name each file written on standard output, and exit when standard input closes (used when calibrate starts the responder)",
+      ).default(false).hideHelp(),
+    )
+    .addOption(
+      new Option(
         "--agent <name>",
         "who answers: ground-truth (the scenario's expected answers) or basic (the heuristic baseline agent)",
       ).choices(["ground-truth", "basic"]).default("ground-truth"),

@@ -53,7 +53,7 @@ export interface CliContext {
   /** Opens each calibrate run's store (a seam for fault tests). */
   readonly openStore?: CalibrateOptions["openStore"];
   /** Resolves when standard input closes (for `respond --stop-on-stdin-eof`). */
-  readonly stdinClosed?: () => Promise<void>;
+  readonly stdinClosed?: (onLine?: (line: string) => void) => Promise<void>;
 }
 
 type Selected =

@@ -10,8 +10,11 @@
 export interface ProcessContext {
   /** Aborted on SIGINT (and SIGTERM but on Windows). */
   readonly signal: AbortSignal;
-  /** Resolves when standard input closes. */
-  readonly stdinClosed: () => Promise<void>;
+  /**
+   * Reads standard input to its end: resolves when it closes, after giving
+   * each line (without its line break) to `onLine` when one is given.
+   */
+  readonly stdinClosed: (onLine?: (line: string) => void) => Promise<void>;
 }
 
 /**
@@ -35,10 +38,20 @@ export async function runProcess(
   for (const s of signals) Deno.addSignalListener(s, onSignal);
   const code = await command({
     signal: controller.signal,
-    stdinClosed: async () => {
-      for await (const _ of Deno.stdin.readable) {
-        // discard: the parent never writes; only the end matters
+    stdinClosed: async (onLine) => {
+      let buffer = "";
+      for await (
+        const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())
+      ) {
+        if (onLine === undefined) continue; // only the end matters
+        buffer += chunk;
+        let newline: number;
+        while ((newline = buffer.indexOf("\n")) >= 0) {
+          onLine(buffer.slice(0, newline));
+          buffer = buffer.slice(newline + 1);
+        }
       }
+      if (buffer !== "") onLine?.(buffer);
     },
   });
   for (const s of signals) Deno.removeSignalListener(s, onSignal);

@@ -24,6 +24,12 @@ export interface RespondFlags {
   pollInterval: number;
   pollOnly: boolean;
   stopOnStdinEof: boolean;
+  /**
+   * Wake hints on the standard streams (`--wake-pipe`): waiting signals'
+   * paths come in on stdin, the path of each file written goes out on
+   * stdout; stdin's end stops the responder.
+   */
+  wakePipe: boolean;
   debug: boolean;
   quiet: boolean;
   agent: "ground-truth" | "basic";
@@ -38,8 +44,8 @@ export interface RespondCommandContext {
   readonly terminal: Terminal;
   /** Stops the responder (Ctrl-C, SIGTERM). */
   readonly signal?: AbortSignal;
-  /** Resolves when standard input closes. */
-  readonly stdinClosed?: () => Promise<void>;
+  /** Reads standard input to its end (its lines to `onLine`). */
+  readonly stdinClosed?: (onLine?: (line: string) => void) => Promise<void>;
 }
 
 /**
@@ -98,7 +104,7 @@ export async function runRespondCommand(
     scenario,
     delayMs: flags.delay,
     pollIntervalMs: flags.pollInterval,
-    mode: flags.pollOnly ? "poll" : "watch",
+    mode: flags.pollOnly ? "poll" : flags.wakePipe ? "hinted" : "watch",
     onRunEnded: (status) => runEnded(status),
     ...(flags.agent === "basic"
       // The heuristic agent loads only when asked for.
@@ -108,6 +114,16 @@ export async function runRespondCommand(
       }
       : {}),
     onEvent: (event) => {
+      if (flags.wakePipe && event.type !== "io-error") {
+        // The wake hint: the file written for the dispatch (the error
+        // signal is written only while the signal still waits, but naming
+        // it is harmless either way).
+        terminal.out(
+          `${
+            event.type === "answered" ? event.artifactPath : event.signalPath
+          }\n`,
+        );
+      }
       if (event.type === "failed") {
         terminal.error(`${event.signalPath}: ${event.message}`);
       } else if (event.type === "io-error") {
@@ -129,7 +145,14 @@ export async function runRespondCommand(
   await new Promise<void>((done) => {
     if (context.signal?.aborted) return done();
     context.signal?.addEventListener("abort", () => done(), { once: true });
-    if (flags.stopOnStdinEof) context.stdinClosed?.().then(done, done);
+    if (flags.wakePipe) {
+      context.stdinClosed?.((line) => responder.notice(line)).then(
+        done,
+        done,
+      );
+    } else if (flags.stopOnStdinEof) {
+      context.stdinClosed?.().then(done, done);
+    }
     ended.then((status) => {
       terminal.info(`responder: the run ended (${status}); stopping`);
       done();

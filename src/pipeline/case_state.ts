@@ -164,7 +164,9 @@ export interface WriteCaseStateOptions {
 }
 
 /**
- * Writes `state` to `{caseDir}/state.json` atomically.
+ * Writes `state` to `{caseDir}/state.json` atomically, removing the old file
+ * just before the rename (cheaper than renaming over it; readers read a
+ * missing `state.json` again, see `readCaseStateFile`).
  *
  * @throws {PathConfinementError} when `options.confineTo` is given and the
  * file would land outside it (nothing written).
@@ -176,6 +178,6 @@ export function writeCaseState(
 ): Promise<void> {
   const path = join(caseDir, STATE_FILE);
   return options.confineTo === undefined
-    ? atomicWriteJson(path, state)
+    ? atomicWriteJson(path, state, { removeFirst: true })
     : confinedWriteJson(options.confineTo, path, state);
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import type { SignalAnswerer } from "./responder.ts";
 import { basicAnswer } from "../adapter/basic/basic_answer.ts";
 import {
@@ -17,7 +17,7 @@ import {
   similarFinished,
   workspaceOf,
 } from "../adapter/basic/basic_request.ts";
-import { STATE_FILE } from "../pipeline/case_state.ts";
+import { readCaseStateFile } from "./run_dir_knowledge.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 
 /** The attempt an artifact path is for: `artifact-loop-2.json` → 2. */
@@ -45,15 +45,9 @@ export function createBasicAnswerer(scenario: Scenario): SignalAnswerer {
     ): Promise<CaseSnapshot | undefined> => {
       const entry = entries.get(caseId);
       if (entry === undefined) return undefined;
-      let state: Record<string, unknown>;
-      try {
-        state = JSON.parse(
-          await Deno.readTextFile(join(entry.dir, STATE_FILE)),
-        );
-      } catch {
-        // Not written yet (or mid-rename): the case has made no progress.
-        return undefined;
-      }
+      const state = await readCaseStateFile(entry.dir);
+      // Not written (or unreadable): the case has made no progress.
+      if (state === undefined) return undefined;
       return {
         caseId,
         storeCaseId: entry.store_case_id,

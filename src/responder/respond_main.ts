@@ -26,8 +26,8 @@ export interface RespondMainContext {
   readonly terminal?: Terminal;
   /** Stops the responder (SIGTERM from the parent, Ctrl-C). */
   readonly signal?: AbortSignal;
-  /** Resolves when standard input closes. */
-  readonly stdinClosed?: () => Promise<void>;
+  /** Reads standard input to its end (its lines to `onLine`). */
+  readonly stdinClosed?: (onLine?: (line: string) => void) => Promise<void>;
 }
 
 const STRING_FLAGS = ["runDir", "scenario", "agent"] as const;
@@ -35,6 +35,7 @@ const NUMBER_FLAGS = ["delay", "pollInterval", "workers"] as const;
 const BOOLEAN_FLAGS = [
   "pollOnly",
   "stopOnStdinEof",
+  "wakePipe",
   "debug",
   "quiet",
 ] as const;

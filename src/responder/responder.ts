@@ -7,7 +7,10 @@
  * rewritten `signal.json` files at once; a sweep of the directory tree is
  * the fallback ground truth — every `pollIntervalMs` in poll mode, where it is
  * the only mechanism, and less often (backing off up to 16 times that) while
- * the watcher finds every signal. A signal is answered once per `(path, dispatch_id)`. When the
+ * the watcher finds every signal. In `hinted` mode (the child calibrate
+ * starts) nothing is watched: whoever writes a signal says so
+ * ({@linkcode Responder.notice}), and the sweep backs off as it does behind a
+ * watcher. A signal is answered once per `(path, dispatch_id)`. When the
  * signal's suite has a batch manifest (or the signal a claim), the responder
  * first claims it (`claim.json`, see `contracts/batch-protocol.md`) and
  * leaves it alone if another agent holds the claim; the manifest's content is
@@ -86,18 +89,24 @@ export interface ResponderOptions {
    */
   readonly delayMs?: number;
   /**
-   * Interval of the fallback sweep. In `watch` mode it grows, up to 16
-   * times, while the watcher finds every signal.
+   * Interval of the fallback sweep. In `watch` and `hinted` mode it grows, up
+   * to 16 times, while the watcher (or the hints) find every signal.
    *
    * @default {200}
    */
   readonly pollIntervalMs?: number;
   /**
-   * `watch` reacts to file events and sweeps as a fallback; `poll` only sweeps.
+   * `watch` reacts to file events and sweeps as a fallback; `poll` only
+   * sweeps; `hinted` watches nothing and looks at the signals it is told of
+   * ({@linkcode Responder.notice}), sweeping as a fallback. A recursive
+   * watch wakes for every write anywhere in the run directory (the runner's
+   * prompts, states and store included) and resolves every event's path: it
+   * costs more than the answers, which `hinted` spares the child calibrate
+   * starts, since calibrate names each signal it writes.
    *
    * @default {"watch"}
    */
-  readonly mode?: "watch" | "poll";
+  readonly mode?: "watch" | "poll" | "hinted";
   /** Receives what the responder did. */
   readonly onEvent?: (event: ResponderEvent) => void;
   /**
@@ -143,6 +152,13 @@ export type SignalAnswerer = (request: SignalRequest) => Promise<unknown>;
 export interface Responder {
   /** Number of signals answered so far. */
   readonly answered: number;
+  /**
+   * Looks at the signal at `path` now: a hint from whoever wrote it (in any
+   * mode; the only way but the sweep in `hinted` mode). A path that is not a
+   * `signal.json` inside the run directory is ignored; the signal is read
+   * from disk and answered only when it is `waiting` and new.
+   */
+  notice(path: string): void;
   /** Stops watching; resolves once pending answers are written or dropped. */
   stop(): Promise<void>;
 }
@@ -398,7 +414,15 @@ export function startResponder(options: ResponderOptions): Responder {
       // An unchanged file (same inode, size and modification time: every
       // signal write is a rename) was already considered: a sweep of a large
       // run reads only the signals that changed.
-      const info = Deno.lstatSync(path);
+      let info: Deno.FileInfo;
+      try {
+        info = Deno.lstatSync(path);
+      } catch (error) {
+        // Gone: a finished signal being replaced (asterisk removes it just
+        // before renaming the next one in place), or its case removed.
+        if (error instanceof Deno.errors.NotFound) return false;
+        throw error;
+      }
       const version = `${info.ino} ${info.size} ${info.mtime?.getTime()}`;
       if (versions.get(path) === version) return false;
       confinePathSync(root, path);
@@ -432,8 +456,10 @@ export function startResponder(options: ResponderOptions): Responder {
     return found;
   }
 
+  const hinted = options.mode === "hinted";
+
   function startWatcher(): void {
-    if (options.mode === "poll" || watcher !== undefined) return;
+    if (options.mode === "poll" || hinted || watcher !== undefined) return;
     try {
       watcher = Deno.watchFs(root, { recursive: true });
     } catch {
@@ -485,7 +511,7 @@ export function startResponder(options: ResponderOptions): Responder {
       if (stopped) break;
       await lookForRunEnd();
       if (stopped) break;
-      sweepInterval = watcher === undefined || missed
+      sweepInterval = (watcher === undefined && !hinted) || missed
         ? pollIntervalMs
         : Math.min(sweepInterval * 2, pollIntervalMs * MAX_SWEEP_BACKOFF);
       const timer = clock.setTimeout(() => wake.notify(), sweepInterval);
@@ -497,6 +523,14 @@ export function startResponder(options: ResponderOptions): Responder {
   return {
     get answered() {
       return answered;
+    },
+    notice(path: string) {
+      if (stopped) return;
+      const resolved = resolve(path);
+      if (
+        basename(resolved) !== SIGNAL_FILE || !resolved.startsWith(`${root}/`)
+      ) return;
+      track(consider(resolved).then(() => {}));
     },
     async stop() {
       stopped = true;

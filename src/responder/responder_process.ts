@@ -2,9 +2,11 @@
  * Runs `asterisk respond` as a child process (the running executable, so it
  * also works from a compiled binary) and stops it again.
  *
- * The child gets `--stop-on-stdin-eof` and a pipe as stdin that the parent
- * never writes: if the parent dies without stopping it, the pipe closes and
- * the child exits, so no responder outlives its run.
+ * The child gets `--stop-on-stdin-eof` and a pipe as stdin: if the parent
+ * dies without stopping it, the pipe closes and the child exits, so no
+ * responder outlives its run. With `wakePipe` the same pipe, and one from the
+ * child's stdout, carry wake hints instead of directory watches (see
+ * `wake_pipe.ts`).
  *
  * @module
  */
@@ -15,6 +17,7 @@ import {
   denoExecutable,
   type RunPermissionQuery,
 } from "../util/deno_executable.ts";
+import { WakePipe } from "./wake_pipe.ts";
 
 /** Options of {@linkcode spawnResponder}. */
 export interface SpawnResponderOptions {
@@ -26,6 +29,15 @@ export interface SpawnResponderOptions {
   readonly delayMs?: number;
   /** Poll-only discovery. */
   readonly pollOnly?: boolean;
+  /**
+   * Wake the child through its standard streams (`respond --wake-pipe`)
+   * instead of a directory watch: the process's
+   * {@linkcode ResponderProcess.wakePipe} then carries the hints, for the
+   * run's file dispatcher. Ignored with `pollOnly`.
+   *
+   * @default {false}
+   */
+  readonly wakePipe?: boolean;
   /**
    * Who answers: the ground truth or the basic heuristic agent.
    *
@@ -46,6 +58,11 @@ export interface ResponderProcess {
   readonly pid: number;
   /** Resolves when the child has exited. */
   readonly exited: Promise<Deno.CommandStatus>;
+  /**
+   * The wake pipe to the child (when started with `wakePipe`): give its
+   * `watch` and `signalWritten` to the file dispatcher.
+   */
+  readonly wakePipe?: WakePipe;
   /** Stops the child: SIGTERM, then SIGKILL after the grace period. */
   stop(): Promise<void>;
 }
@@ -204,6 +221,7 @@ export function responderChildCommand(
 export function spawnResponder(
   options: SpawnResponderOptions,
 ): ResponderProcess {
+  const wake = options.wakePipe === true && !options.pollOnly;
   const args = [
     `--run-dir=${resolve(options.runDir)}`,
     `--scenario=${options.scenario}`,
@@ -212,21 +230,34 @@ export function spawnResponder(
     "--quiet",
     ...(options.delayMs ? [`--delay=${options.delayMs}ms`] : []),
     ...(options.pollOnly ? ["--poll-only"] : []),
+    ...(wake ? ["--wake-pipe"] : []),
     ...(options.agent === "basic" ? ["--agent=basic"] : []),
   ];
   const { command, args: fullArgs } = responderChildCommand(args, options);
   const child = new Deno.Command(command, {
     args: fullArgs,
     stdin: "piped",
-    stdout: "null",
+    stdout: wake ? "piped" : "null",
     stderr: "inherit",
   }).spawn();
   const stdin = child.stdin.getWriter();
   const exited = child.status;
+  let wakePipe: WakePipe | undefined;
+  if (wake) {
+    const encoder = new TextEncoder();
+    const pipe = new WakePipe((text) => {
+      // Not awaited: the writes queue in order; a child gone ends the run
+      // through `exited`.
+      stdin.write(encoder.encode(text)).catch(() => {});
+    });
+    wakePipe = pipe;
+    readLines(child.stdout, (line) => pipe.received(line)).catch(() => {});
+  }
   let stopping: Promise<void> | undefined;
   return {
     pid: child.pid,
     exited,
+    ...(wakePipe ? { wakePipe } : {}),
     stop() {
       stopping ??= (async () => {
         await stdin.close().catch(() => {});
@@ -253,4 +284,21 @@ export function spawnResponder(
       return stopping;
     },
   };
+}
+
+/** Gives each line of `stream` (without its line break) to `onLine`. */
+async function readLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  let buffer = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    let newline: number;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      onLine(buffer.slice(0, newline));
+      buffer = buffer.slice(newline + 1);
+    }
+  }
+  if (buffer !== "") onLine(buffer);
 }

@@ -388,8 +388,8 @@ class ManualTimers implements TimerClock {
   }
 }
 
-for (const mode of ["watch", "poll"] as const) {
-  Deno.test(`responder's fallback sweep ${mode === "watch" ? "backs off while the watcher runs" : "keeps its interval in poll mode"}`, async () => {
+for (const mode of ["watch", "hinted", "poll"] as const) {
+  Deno.test(`responder's fallback sweep ${mode === "poll" ? "keeps its interval in poll mode" : `backs off while the ${mode === "watch" ? "watcher runs" : "hints come"}`}`, async () => {
     const timers = new ManualTimers();
     await withResponder(
       { mode, pollIntervalMs: 100, clock: timers },
@@ -405,9 +405,9 @@ for (const mode of ["watch", "poll"] as const) {
     );
     assert.deepEqual(
       timers.delays.slice(0, 7),
-      mode === "watch"
-        ? [200, 400, 800, 1600, 1600, 1600, 1600]
-        : [100, 100, 100, 100, 100, 100, 100],
+      mode === "poll"
+        ? [100, 100, 100, 100, 100, 100, 100]
+        : [200, 400, 800, 1600, 1600, 1600, 1600],
     );
   });
 }
@@ -471,4 +471,29 @@ Deno.test("responder leaves a waiting signal alone whose artifact is already on 
       earlier,
     );
   });
+});
+
+Deno.test("responder in hinted mode answers the signals it is told of, watching nothing, and ignores hints outside the run directory", async () => {
+  // The sweep's timers never fire: only the hint can find the signal.
+  const timers = new ManualTimers();
+  let hinted: Responder | undefined;
+  await withResponder(
+    { mode: "hinted", pollIntervalMs: 60_000, clock: timers },
+    async ({ dir, run, responder, next }) => {
+      await waitFor(() => timers.delays.length >= 1, "the first sweep");
+      const { path, signal } = signalFor(run, "C2", "F0_RECALL", 81);
+      await writeSignal(path, signal);
+      responder.notice(join(dir, "..", "signal.json"));
+      responder.notice(join(dirname(path), "prompt.md"));
+      responder.notice(path);
+      const event = await next();
+      assert.equal(event.type === "answered" && event.dispatchId, 81);
+      assert.equal(responder.answered, 1);
+      // The same signal hinted again is not answered twice (checked once
+      // the responder has stopped, its pending work done).
+      responder.notice(path);
+      hinted = responder;
+    },
+  );
+  assert.equal(hinted?.answered, 1);
 });

@@ -7,7 +7,10 @@
  * carries the case's current `symptom_id` and `rca_id` store links — after
  * every step and whenever another case's step changes its links. A signal is
  * only written after the effects of every earlier step are on disk, so what a
- * responder reads is what the in-process stub would see.
+ * responder reads is what the in-process stub would see. The runner replaces
+ * `state.json` by removing the old file and renaming the new one in place
+ * (see `atomicWriteTextFileSync`'s `removeFirst`), so
+ * {@linkcode readCaseStateFile} reads a missing one again until it is back.
  *
  * @module
  */
@@ -19,6 +22,7 @@ import type {
 import { STATE_FILE } from "../pipeline/case_state.ts";
 import { readRunFile, type RunFile } from "../runner/run_file.ts";
 import { RUN_FILE } from "../runner/run_layout.ts";
+import { delay, systemClock, type Timers } from "../util/clock.ts";
 
 function exists(path: string): boolean {
   try {
@@ -59,6 +63,81 @@ export function findRunRoot(
   return Promise.resolve(findRunRootSync(path, root));
 }
 
+/**
+ * How long {@linkcode readCaseStateFile} waits for a `state.json` missing from
+ * an existing case directory to be back, in ms.
+ */
+export const STATE_RETRY_MS = 1000;
+
+/** Options of {@linkcode readCaseStateFile}. */
+export interface ReadCaseStateOptions {
+  /**
+   * Timers of the wait for a state being replaced.
+   *
+   * @default {systemClock}
+   */
+  readonly clock?: Timers;
+  /**
+   * How long to wait for a missing `state.json` in an existing directory,
+   * in ms.
+   *
+   * @default {STATE_RETRY_MS}
+   */
+  readonly retryMs?: number;
+}
+
+/**
+ * Reads the `state.json` of the case directory `dir` as a JSON object
+ * (synchronously: a few hundred bytes, read on every answer). The runner
+ * replaces the file by removing the old one and renaming the new one in
+ * place, so while `dir` exists a missing file is read again, a millisecond
+ * later each time, until it is back or `retryMs` have passed.
+ *
+ * @example
+ * ```ts
+ * import { readCaseStateFile } from "./run_dir_knowledge.ts";
+ *
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/state.json`, '{"rca_id": 2}');
+ * const state = await readCaseStateFile(dir);
+ * console.assert(state?.rca_id === 2);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ *
+ * @returns the parsed object, or `undefined` when the directory or the file
+ * is missing (after the wait), unreadable or not a JSON object.
+ */
+export async function readCaseStateFile(
+  dir: string,
+  options: ReadCaseStateOptions = {},
+): Promise<Record<string, unknown> | undefined> {
+  const clock = options.clock ?? systemClock;
+  const path = join(dir, STATE_FILE);
+  const until = clock.monotonic() + (options.retryMs ?? STATE_RETRY_MS);
+  while (true) {
+    let text: string;
+    try {
+      text = Deno.readTextFileSync(path);
+    } catch (error) {
+      if (
+        !(error instanceof Deno.errors.NotFound) || !exists(dir) ||
+        clock.monotonic() >= until
+      ) return undefined;
+      await delay(1, { clock });
+      continue;
+    }
+    try {
+      const value = JSON.parse(text);
+      return typeof value === "object" && value !== null &&
+          !Array.isArray(value)
+        ? value
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 /** Knowledge backed by a run's `run.json` and `state.json` files. */
 export interface RunDirKnowledge extends GroundTruthKnowledge {
   /** The parsed `run.json`. */
@@ -81,27 +160,16 @@ function knowledgeOf(run: RunFile): RunDirKnowledge {
   const byId = new Map(run.cases.map((c) => [c.case_id, c]));
   return {
     run,
-    links(scenarioCaseId): Promise<CaseLinks | undefined> {
+    async links(scenarioCaseId): Promise<CaseLinks | undefined> {
       const entry = byId.get(scenarioCaseId);
-      if (entry === undefined) return Promise.resolve(undefined);
-      try {
-        // A few hundred bytes, read on every answer: synchronously.
-        const state = JSON.parse(
-          Deno.readTextFileSync(join(entry.dir, STATE_FILE)),
-        );
-        return Promise.resolve({
-          storeCaseId: entry.store_case_id,
-          symptomId: Number(state.symptom_id) || 0,
-          rcaId: Number(state.rca_id) || 0,
-        });
-      } catch {
-        // No state yet (or unreadable mid-write): the case has no links.
-        return Promise.resolve({
-          storeCaseId: entry.store_case_id,
-          symptomId: 0,
-          rcaId: 0,
-        });
-      }
+      if (entry === undefined) return undefined;
+      // No state (or an unreadable one): the case has no links.
+      const state = await readCaseStateFile(entry.dir);
+      return {
+        storeCaseId: entry.store_case_id,
+        symptomId: Number(state?.symptom_id) || 0,
+        rcaId: Number(state?.rca_id) || 0,
+      };
     },
   };
 }

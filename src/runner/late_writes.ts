@@ -12,8 +12,8 @@ import { join } from "node:path";
 import type { CalibrationRun, CaseRecord } from "./calibration_run.ts";
 import { isPipelineStep, stepFiles } from "../pipeline/step.ts";
 import { confinedWriteJson } from "../util/confined_write.ts";
-import { confinePath, PathConfinementError } from "../util/confine_path.ts";
-import { readTextIfExists } from "../util/read_json_file.ts";
+import { confinePathSync, PathConfinementError } from "../util/confine_path.ts";
+import { readTextIfExistsSync } from "../util/read_json_file.ts";
 
 /** The text asterisk writes for an accepted artifact. */
 function acceptedText(normalised: unknown): string {
@@ -46,7 +46,9 @@ export async function noteLateWrites(
     );
     let text: string | undefined;
     try {
-      text = await readTextIfExists(await confinePath(run.layout.root, path));
+      // Synchronously: one small read per accepted step, at the end of the
+      // run (awaited, each costs several times as much).
+      text = readTextIfExistsSync(confinePathSync(run.layout.root, path));
     } catch (error) {
       // Outside the run: not ours to read; the case's own writes fail on it.
       if (error instanceof PathConfinementError) continue;

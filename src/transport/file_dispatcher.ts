@@ -116,6 +116,13 @@ export interface FileDispatcherOptions {
   /** Receives debug and progress events. Errors it throws are ignored. */
   readonly onEvent?: (event: FileDispatchEvent) => void;
   /**
+   * Called with the signal's path right after each `waiting` signal is
+   * written, before the directory watch starts: how calibrate tells the
+   * responder child it started (see `src/responder/wake_pipe.ts`). Errors it
+   * throws are ignored.
+   */
+  readonly onSignalWritten?: (signalPath: string) => void;
+  /**
    * The directory every file of a dispatch must stay in (the run directory),
    * symlinks followed: a case directory or an artifact leading outside fails
    * the dispatch with `invalid-artifact`.
@@ -231,6 +238,7 @@ interface ResolvedOptions {
   readonly watch: WatchFactory;
   readonly confineTo?: string;
   readonly onEvent?: (event: FileDispatchEvent) => void;
+  readonly onSignalWritten?: (signalPath: string) => void;
 }
 
 function invalidOption(name: string, value: unknown, expected: string): never {
@@ -280,6 +288,7 @@ function resolveOptions(options: FileDispatcherOptions): ResolvedOptions {
     confineTo: options.confineTo,
     watch: options.watch ?? denoWatchFactory,
     onEvent: options.onEvent,
+    onSignalWritten: options.onSignalWritten,
   };
 }
 
@@ -466,7 +475,7 @@ class FileDispatch {
    * and an awaited one costs several times as much.
    */
   start(): void {
-    const { artifactPath, claimPath } = this.#target;
+    const { artifactPath, claimPath, signalPath } = this.#target;
     this.#confine(artifactPath);
     try {
       Deno.mkdirSync(this.#dir, { recursive: true });
@@ -485,6 +494,17 @@ class FileDispatch {
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) {
         throw this.#ioError("remove old claim", claimPath, error);
+      }
+    }
+    // The old signal (an earlier dispatch's, finished) goes too, so the
+    // `waiting` signal's rename replaces no file: on ext4 a rename over one
+    // costs a forced block allocation (see `atomicWriteTextFileSync`).
+    this.#confine(signalPath);
+    try {
+      Deno.removeSync(signalPath);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        throw this.#ioError("remove old signal", signalPath, error);
       }
     }
     this.#writeSignal("waiting");
@@ -872,11 +892,24 @@ class FileDispatch {
         artifact_path: artifactPath,
         timestamp: formatTimestamp(this.#options.clock.now()),
         ...(error ? { error } : {}),
+      }, {
+        // The final status replaces the `waiting` signal: no agent has
+        // anything left to do with it, so one finding no signal for a moment
+        // loses nothing, and the rename replaces no file. (`start` removed
+        // the old signal before the `waiting` one.)
+        removeFirst: status !== "waiting",
       });
     } catch (cause) {
       throw this.#ioError("write signal", signalPath, cause);
     }
     if (status === "done" || status === "error") this.#finished = true;
+    if (status === "waiting") {
+      try {
+        this.#options.onSignalWritten?.(signalPath);
+      } catch {
+        // A listener's failure must not break the dispatch.
+      }
+    }
     this.#emit({ kind: "signal", path: signalPath, status });
   }
 

@@ -348,6 +348,33 @@ Deno.test("post writes a waiting signal and resolves before the artifact exists"
   });
 });
 
+Deno.test("onSignalWritten hears of each waiting signal once it is on disk, before the watch starts", async () => {
+  await withCase(async ({ context, artifactPath, signalPath }) => {
+    const watch = new FakeWatch();
+    const log = new EventLog();
+    const heard: { path: string; status?: string; handles: number }[] = [];
+    const dispatcher = manual(watch, log, {
+      ids: new DispatchIds({ first: 51 }),
+      onSignalWritten: (path) =>
+        heard.push({
+          path,
+          status: JSON.parse(Deno.readTextFileSync(path)).status,
+          handles: watch.handles.length,
+        }),
+    });
+    const pending = await dispatcher.post(context);
+    assert.deepEqual(heard, [{
+      path: signalPath,
+      status: "waiting",
+      handles: 0,
+    }]);
+    await respond(artifactPath, 51);
+    watch.emit();
+    assert.deepEqual(await pending.result, DATA);
+    assert.equal(heard.length, 1, "the done signal is not announced");
+  });
+});
+
 Deno.test("dispatch resolves with the wrapper's data", async () => {
   await withCase(async ({ context, artifactPath, signalPath }) => {
     const dispatcher = new FileDispatcher({ mode: "poll", pollIntervalMs: 5 });

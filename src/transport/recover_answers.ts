@@ -10,11 +10,11 @@
 import { dirname, resolve } from "node:path";
 import { DISPATCH_ABORTED_ERROR } from "./file_dispatcher.ts";
 import { RUN_ENDED_ERROR } from "./finalize_signals.ts";
-import { findSignalFiles } from "./find_signal_files.ts";
-import { readSignal } from "./signal.ts";
+import { findSignalFilesSync } from "./find_signal_files.ts";
+import { readSignalSync } from "./signal.ts";
 import { type AnswerRepair, readAnswer } from "../pipeline/read_answer.ts";
 import { isPipelineStep } from "../pipeline/step.ts";
-import { confinePath, PathConfinementError } from "../util/confine_path.ts";
+import { confinePathSync, PathConfinementError } from "../util/confine_path.ts";
 
 /** An answer found on disk: its payload and the repairs reading it took. */
 export interface RecoveredAnswer {
@@ -37,14 +37,24 @@ export interface RecoveredAnswer {
  * artifact is present with the signal's `dispatch_id`.
  * Artifacts that are missing, stale or not valid wrappers are left out (the
  * step is offered again), and so is an `artifact_path` that is not beside
- * its signal or leads outside `runDir` (never read).
+ * its signal or leads outside `runDir` (never read). The small files are
+ * read synchronously (awaited, each read of a large run costs several times
+ * as much).
  */
-export async function recoverAnswers(
+export function recoverAnswers(
   runDir: string,
 ): Promise<Map<string, RecoveredAnswer>> {
+  try {
+    return Promise.resolve(recoverAnswersSync(runDir));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function recoverAnswersSync(runDir: string): Map<string, RecoveredAnswer> {
   const answers = new Map<string, RecoveredAnswer>();
-  for await (const path of findSignalFiles(runDir)) {
-    const signal = await readSignal(path);
+  for (const path of findSignalFilesSync(runDir)) {
+    const signal = readSignalSync(path);
     const accepted = signal?.status === "done";
     const open = accepted || signal?.status === "waiting" ||
       signal?.status === "processing" ||
@@ -58,7 +68,7 @@ export async function recoverAnswers(
     if (dirname(artifactPath) !== dirname(resolve(path))) continue;
     let text: string;
     try {
-      text = await Deno.readTextFile(await confinePath(runDir, artifactPath));
+      text = Deno.readTextFileSync(confinePathSync(runDir, artifactPath));
     } catch (error) {
       if (
         error instanceof Deno.errors.NotFound ||

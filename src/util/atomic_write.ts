@@ -17,6 +17,19 @@ export interface AtomicWriteOptions {
    * @default {the directory of `path`}
    */
   readonly tempDir?: string;
+  /**
+   * Remove the file at `path` just before the rename, so the rename never
+   * replaces one. On ext4 (the `auto_da_alloc` default) renaming over an
+   * existing file, like truncating one, makes the kernel allocate and start
+   * writing the new file's blocks at once: 0.5–1 ms per write on our
+   * machines, against about 0.1 ms for a rename to a free name. The price:
+   * for the moment between the two calls `path` does not exist, so use it
+   * only for files whose readers take a missing file as "not there yet"
+   * (see `contracts/file-protocol.md`).
+   *
+   * @default {false}
+   */
+  readonly removeFirst?: boolean;
 }
 
 /**
@@ -45,6 +58,7 @@ export function atomicWriteTextFileSync(
   try {
     if (typeof text === "string") Deno.writeTextFileSync(temp, text);
     else Deno.writeFileSync(temp, text);
+    if (options.removeFirst) removeIfExistsSync(path);
     Deno.renameSync(temp, path);
   } catch (error) {
     try {
@@ -54,6 +68,15 @@ export function atomicWriteTextFileSync(
       // the one to report.
     }
     throw error;
+  }
+}
+
+/** Removes the file at `path`; a missing one is fine. */
+function removeIfExistsSync(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
 }
 
@@ -69,9 +92,10 @@ export function atomicWriteTextFileSync(
 export function atomicWriteTextFile(
   path: string,
   text: string | Uint8Array,
+  options: AtomicWriteOptions = {},
 ): Promise<void> {
   try {
-    atomicWriteTextFileSync(path, text);
+    atomicWriteTextFileSync(path, text, options);
     return Promise.resolve();
   } catch (error) {
     return Promise.reject(error);
@@ -79,6 +103,14 @@ export function atomicWriteTextFile(
 }
 
 /** Writes `value` as pretty-printed JSON (2 spaces, trailing newline) atomically. */
-export function atomicWriteJson(path: string, value: unknown): Promise<void> {
-  return atomicWriteTextFile(path, `${JSON.stringify(value, null, 2)}\n`);
+export function atomicWriteJson(
+  path: string,
+  value: unknown,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  return atomicWriteTextFile(
+    path,
+    `${JSON.stringify(value, null, 2)}\n`,
+    options,
+  );
 }

@@ -37,3 +37,18 @@ Deno.test("atomicWriteTextFileSync fails without a trace when the temporary file
     assert.deepEqual([...Deno.readDirSync(tempDir)], []);
   });
 });
+
+Deno.test("atomicWriteTextFileSync with removeFirst replaces the file without renaming over it", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "state.json");
+    atomicWriteTextFileSync(path, "new", { removeFirst: true });
+    assert.equal(await Deno.readTextFile(path), "new");
+    const before = Deno.statSync(path).ino;
+    atomicWriteTextFileSync(path, "newer", { removeFirst: true });
+    assert.equal(await Deno.readTextFile(path), "newer");
+    assert.notEqual(Deno.statSync(path).ino, before);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [
+      "state.json",
+    ]);
+  });
+});

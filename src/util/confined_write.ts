@@ -2,6 +2,12 @@
  * Writes asterisk makes on an agent's behalf (prompts, `state.json`,
  * normalised artifacts): the path is confined to the run directory first, so
  * a case directory an agent replaced with a symlink is never written through.
+ * An existing file is removed just before the rename (`removeFirst`, see
+ * `atomic_write.ts`): renaming over it costs a forced block allocation on
+ * ext4, and no reader needs these files to exist at every moment — a prompt
+ * is read only once its signal is written, `state.json` readers read a
+ * missing one again (`readCaseStateFile`), and an accepted artifact is read
+ * from `run.db`.
  *
  * @module
  */
@@ -10,7 +16,8 @@ import { confinePath } from "./confine_path.ts";
 
 /**
  * Writes `text` to `path` atomically after checking, with
- * {@linkcode confinePath}, that it stays inside `root`.
+ * {@linkcode confinePath}, that it stays inside `root`; an existing file at
+ * `path` is removed just before the rename.
  *
  * @example
  * ```ts
@@ -24,7 +31,9 @@ export async function confinedWriteTextFile(
   path: string,
   text: string,
 ): Promise<void> {
-  await atomicWriteTextFile(await confinePath(root, path), text);
+  await atomicWriteTextFile(await confinePath(root, path), text, {
+    removeFirst: true,
+  });
 }
 
 /**
