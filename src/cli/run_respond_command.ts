@@ -6,14 +6,13 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { ExitCode, type ExitCodeValue } from "./exit_code.ts";
 import type { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
 import { startResponder } from "../responder/responder.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
-import { checkWritable } from "../util/check_writable.ts";
+import { checkWritable, writeProbePath } from "../util/check_writable.ts";
 import type { RunStatus } from "../runner/run_file.ts";
 
 /** Parsed `respond` flags. */
@@ -66,9 +65,7 @@ async function checkRunDirectory(runDir: string): Promise<void> {
       { cause: error },
     );
   }
-  const problems = await checkWritable([
-    join(runDir, `.respond-write-check-${Deno.pid}`),
-  ]);
+  const problems = await checkWritable([writeProbePath(runDir)]);
   if (problems.length > 0) {
     throw new UsageError(
       `Cannot respond in run directory '${runDir}': ${

@@ -14,7 +14,11 @@ import {
   PID_FILE,
   type RunLock,
 } from "./run_lock.ts";
-import { checkWritable } from "../util/check_writable.ts";
+import {
+  checkWritable,
+  isWriteProbe,
+  writeProbePath,
+} from "../util/check_writable.ts";
 import { readStoreSetting } from "../store/sqlite_store.ts";
 
 export { RunDirectoryError };
@@ -28,7 +32,9 @@ const LOCK_FILES = new Set([LOCK_FILE, `${LOCK_FILE}-journal`, PID_FILE]);
 async function entries(dir: string): Promise<string[] | undefined> {
   try {
     return (await Array.fromAsync(Deno.readDir(dir), (entry) => entry.name))
-      .filter((name) => !LOCK_FILES.has(name));
+      // Another process's write probe (a responder started at the same
+      // time checks the directory too) is not content of the directory.
+      .filter((name) => !LOCK_FILES.has(name) && !isWriteProbe(name));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
@@ -133,9 +139,7 @@ export async function prepareRunDirectory(
       { cause: error },
     );
   }
-  const unwritable = await checkWritable([
-    join(dir, `.write-check-${Deno.pid}`),
-  ]);
+  const unwritable = await checkWritable([writeProbePath(dir)]);
   if (unwritable.length > 0) {
     throw new RunDirectoryError(
       `Cannot use run directory '${dir}': ${

@@ -4,6 +4,37 @@
  *
  * @module
  */
+import { join } from "node:path";
+
+/** Prefix of the probe files {@linkcode writeProbePath} names. */
+const PROBE_PREFIX = ".asterisk-write-check-";
+
+/**
+ * The probe file this process creates in `dir` to check that it may write
+ * there (removed straight after; see {@linkcode checkWritable}).
+ */
+export function writeProbePath(dir: string): string {
+  return join(dir, `${PROBE_PREFIX}${Deno.pid}`);
+}
+
+/**
+ * Whether a directory entry named `name` is a probe file: another process
+ * (a responder starting beside calibrate) checking the same directory at
+ * this moment, not content of the directory.
+ *
+ * @example Usage
+ * ```ts
+ * import { isWriteProbe, writeProbePath } from "./check_writable.ts";
+ * import { basename } from "node:path";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(isWriteProbe(basename(writeProbePath("/runs/1"))));
+ * assert.ok(!isWriteProbe("run.json"));
+ * ```
+ */
+export function isWriteProbe(name: string): boolean {
+  return name.startsWith(PROBE_PREFIX);
+}
 
 /** A path that cannot be written, and why. */
 export interface UnwritablePath {

@@ -7,6 +7,7 @@ import { withTempDir } from "../support/temp_dir.ts";
 import ptpMock from "../../src/scenario/data/ptp_mock.json" with {
   type: "json",
 };
+import { writeProbePath } from "../../src/util/check_writable.ts";
 
 Deno.test("calibrate prints the report and exits 0 when every metric passes", async () => {
   await withTempDir(async (dir) => {
@@ -154,6 +155,22 @@ Deno.test("calibrate refuses to overwrite a directory it did not write", async (
     assert.equal(code, 2);
     assert.match(t.stderr(), /is not empty and holds no run\.json/);
     assert.equal(await Deno.readTextFile(join(dir, "precious.txt")), "keep me");
+  });
+});
+
+Deno.test("calibrate takes an empty run directory in which a responder is checking that it may write", async () => {
+  await withTempDir(async (dir) => {
+    // A responder started at the same moment: its probe file exists for the
+    // instant calibrate lists the directory (this once failed the kill
+    // tests: "it is not empty and holds no run.json").
+    const probe = writeProbePath(dir).replace(/\d+$/, String(Deno.pid + 1));
+    await Deno.writeTextFile(probe, "");
+    const t = captureTerminal();
+    const code = await runCli(["calibrate", `--run-dir=${dir}`], {
+      terminal: t.terminal,
+    });
+    assert.equal(code, 0, t.stderr());
+    assert.match(t.stdout(), /RESULT: PASS/);
   });
 });
 
