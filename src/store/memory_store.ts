@@ -193,6 +193,18 @@ export class MemoryStore implements Store {
     );
   }
 
+  /**
+   * Forgets rows of the append-only artifact and dispatch tables (rows are
+   * never changed there once added): a persistent store drops the rows it
+   * has written from memory, and lists them from its file.
+   */
+  protected forgetRows(
+    table: "artifacts" | "dispatches",
+    keys: Iterable<RowKey>,
+  ): void {
+    this.#tables.forget(table, keys);
+  }
+
   /** The rows of `map` whose keys `index` holds under `group`. */
   #rowsOf<T>(
     index: TableIndex,

@@ -4,7 +4,9 @@
  * one per run directory. The database is the source of truth: opening it
  * again restores every committed unit.
  *
- * Reads are served from memory; each committed unit's changed rows are
+ * Reads are served from memory, but for the append-only artifacts and
+ * dispatch log: their rows leave memory once written and are listed from the
+ * file (nothing reads them during a run). Each committed unit's changed rows are
  * written in one SQLite transaction. With `commitIntervalMs` > 0 several
  * units are grouped into one transaction (a group holds whole units only),
  * written once the interval has passed at a commit and on `flush()`.
@@ -18,7 +20,12 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { MemoryStore } from "./memory_store.ts";
-import { StoreError, StoreIoError } from "./store.ts";
+import {
+  type ArtifactRecord,
+  type DispatchRecord,
+  StoreError,
+  StoreIoError,
+} from "./store.ts";
 import {
   type RowKey,
   type StoreChanges,
@@ -48,6 +55,10 @@ export const SQL_TABLES: Readonly<Record<TableName, string>> = {
   dispatches: "dispatches",
   settings: "settings",
 };
+
+/** The append-only tables whose written rows are not kept in memory. */
+const FORGOTTEN_TABLES = ["artifacts", "dispatches"] as const;
+type ForgottenTable = typeof FORGOTTEN_TABLES[number];
 
 /** Tables keyed by text (setting names); the others by integer ids. */
 const TEXT_KEYED = new Set<TableName>(["settings"]);
@@ -172,11 +183,12 @@ class SqliteWriter {
     }
   }
 
-  write(): void {
+  /** Writes the open group; returns its rows (none when there was none). */
+  write(): ReadonlyMap<TableName, ReadonlyMap<RowKey, unknown>> | undefined {
     // After a failed write the database misses a group; writing later units
     // over that gap would persist a step without the steps before it.
     if (this.#failure !== undefined) throw this.#failure;
-    if (this.#pendingCounters === undefined) return;
+    if (this.#pendingCounters === undefined) return undefined;
     const pending = this.#pending;
     const counters = this.#pendingCounters;
     this.#pending = new Map();
@@ -200,6 +212,7 @@ class SqliteWriter {
     } catch (error) {
       throw this.#failure = ioError(this.#path, "write", error);
     }
+    return pending;
   }
 
   #writeTable(table: TableName, rows: Map<RowKey, unknown>): void {
@@ -300,8 +313,11 @@ export class SqliteStore extends MemoryStore {
   readonly #writer: SqliteWriter;
   readonly #intervalMs: number;
   readonly #clock: () => Date;
+  readonly #path: string;
   #groupStarted = 0;
   #closed = false;
+  /** Append-only tables with rows written and dropped from memory. */
+  readonly #forgotten = new Set<ForgottenTable>();
 
   private constructor(
     db: DatabaseSync,
@@ -317,6 +333,7 @@ export class SqliteStore extends MemoryStore {
     this.#writer = new SqliteWriter(db, options.path);
     this.#intervalMs = options.commitIntervalMs ?? 0;
     this.#clock = clock;
+    this.#path = options.path;
   }
 
   /**
@@ -363,14 +380,62 @@ export class SqliteStore extends MemoryStore {
     if (
       this.#intervalMs === 0 || now - this.#groupStarted >= this.#intervalMs
     ) {
-      writer.write();
+      this.#write();
     }
+  }
+
+  /**
+   * Writes the open group, then drops its artifact and dispatch rows from
+   * memory: nothing reads them during a run, and a 10,000-case run holds
+   * 80,000 of them (the collector went through them again and again).
+   */
+  #write(): void {
+    const written = this.#writer.write();
+    if (written === undefined) return;
+    for (const table of FORGOTTEN_TABLES) {
+      const rows = written.get(table);
+      if (rows === undefined || rows.size === 0) continue;
+      this.forgetRows(table, rows.keys());
+      this.#forgotten.add(table);
+    }
+  }
+
+  /** Every accepted artifact, sorted by id (written ones read from the file). */
+  override async listArtifacts(): Promise<ArtifactRecord[]> {
+    return this.#withWritten("artifacts", await super.listArtifacts());
+  }
+
+  /** The dispatch log, sorted by id (written entries read from the file). */
+  override async listDispatches(): Promise<DispatchRecord[]> {
+    return this.#withWritten("dispatches", await super.listDispatches());
+  }
+
+  /** `inMemory` (rows not written yet) with the written rows of `table`. */
+  #withWritten<T extends { readonly id: number }>(
+    table: ForgottenTable,
+    inMemory: T[],
+  ): T[] {
+    if (!this.#forgotten.has(table)) return inMemory;
+    const rows = new Map<number, T>();
+    try {
+      const found = this.#db.prepare(
+        `SELECT record FROM ${SQL_TABLES[table]} ORDER BY id`,
+      ).all() as { record: string }[];
+      for (const { record } of found) {
+        const row = JSON.parse(record) as T;
+        rows.set(row.id, row);
+      }
+    } catch (error) {
+      throw ioError(this.#path, "read", error);
+    }
+    for (const row of inMemory) rows.set(row.id, row);
+    return [...rows.values()].sort((a, b) => a.id - b.id);
   }
 
   /** Writes the open group now. */
   override flush(): Promise<void> {
     try {
-      this.#writer.write();
+      this.#write();
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error);

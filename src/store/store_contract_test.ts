@@ -8,7 +8,13 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { MemoryStore } from "./memory_store.ts";
 import { SqliteStore } from "./sqlite_store.ts";
-import { type Store, StoreError, StoreIoError } from "./store.ts";
+import {
+  type ArtifactRecord,
+  type DispatchRecord,
+  type Store,
+  StoreError,
+  StoreIoError,
+} from "./store.ts";
 import { withTempDir } from "../../tests/support/temp_dir.ts";
 
 const now = () => new Date("2026-02-17T10:00:00Z");
@@ -184,6 +190,52 @@ for (const [name, factory] of Object.entries(FACTORIES)) {
         ) => [d.id, d.outcome, d.transport]),
         [[1, "answered", "file"]],
       );
+      await store.close();
+    });
+  });
+
+  Deno.test(`${name}: artifacts and dispatches list whole, written or not, inside a unit too`, async () => {
+    await withTempDir(async (dir) => {
+      const { store } = factory(dir);
+      const dispatch = (caseId: number) =>
+        store.logDispatch({
+          caseId,
+          step: "F0_RECALL",
+          attempt: 0,
+          transport: "in-process",
+          offeredAt: "2026-01-01T00:00:00.000Z",
+          settledAt: "2026-01-01T00:00:01.000Z",
+          outcome: "answered",
+          detail: "",
+          repairs: [],
+          flags: [{ kind: "unknown-id", detail: `case ${caseId}` }],
+        });
+      const artifact = (caseId: number) =>
+        store.addArtifact({
+          caseId,
+          step: "F0_RECALL",
+          attempt: 0,
+          raw: `{"match":false,"case":${caseId}}`,
+          normalised: { match: false, case: caseId, refs: [caseId] },
+        });
+      const added: [ArtifactRecord, DispatchRecord][] = [];
+      for (let i = 1; i <= 3; i++) {
+        added.push(
+          await store.transaction(async () => [
+            await artifact(i),
+            await dispatch(i),
+          ]),
+        );
+      }
+      await store.flush();
+      await store.transaction(async () => {
+        added.push([await artifact(4), await dispatch(4)]);
+        // Inside the unit: the written rows and the unit's own.
+        assert.deepEqual(await store.listArtifacts(), added.map(([a]) => a));
+        assert.deepEqual(await store.listDispatches(), added.map(([, d]) => d));
+      });
+      assert.deepEqual(await store.listArtifacts(), added.map(([a]) => a));
+      assert.deepEqual(await store.listDispatches(), added.map(([, d]) => d));
       await store.close();
     });
   });

@@ -129,6 +129,16 @@ export class StoreTables {
     }
   }
 
+  /**
+   * Drops rows of `table` from memory without recording a change: a
+   * persistent store forgets rows it has written and reads them from its
+   * file when they are listed. For tables without an index only.
+   */
+  forget(table: TableName, keys: Iterable<RowKey>): void {
+    const map = this.#maps.get(table)!;
+    for (const key of keys) map.delete(key);
+  }
+
   /** Returns the next id of `counter` (from 1). */
   nextId(counter: string): number {
     const next = (this.#counters[counter] ?? 0) + 1;
