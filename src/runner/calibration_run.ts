@@ -312,6 +312,22 @@ export async function syncLinks(
   }
 }
 
+let lastMs = Number.NaN;
+let lastIso = "";
+
+/**
+ * `date.toISOString()`, formatted once per millisecond: in-process, many
+ * dispatches are offered and settled within one.
+ */
+function isoTimestamp(date: Date): string {
+  const ms = date.getTime();
+  if (ms !== lastMs) {
+    lastIso = date.toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
 /** Writes the dispatch-log entry of `record`'s current step. */
 async function logDispatch(
   run: Omit<CalibrationRun, "adapter">,
@@ -331,8 +347,8 @@ async function logDispatch(
     transport: run.transport,
     // Milliseconds matter here: a step answered in-process takes less than
     // a second.
-    offeredAt: timing.offeredAt.toISOString(),
-    settledAt: timing.settledAt.toISOString(),
+    offeredAt: isoTimestamp(timing.offeredAt),
+    settledAt: isoTimestamp(timing.settledAt),
     outcome,
     detail: answer.detail ?? "",
     repairs: answer.repairs,
