@@ -78,6 +78,36 @@ export function stringifyJsonReport(report: CalibrationReport): string {
 }
 
 /**
+ * {@linkcode stringifyJsonReport}'s text as UTF-8, byte for byte, built one
+ * top-level key at a time. The metric formulas hold `·`, `×` and `−`, which
+ * make the text of the whole report a two-byte string (18 MB for 10,000
+ * cases) that encodes slowly; each key's text without such a character
+ * (`case_results`, the bulk) stays one-byte and encodes 10× faster.
+ */
+export function encodeJsonReport(report: CalibrationReport): Uint8Array {
+  const encoder = new TextEncoder();
+  const pieces: Uint8Array[] = [];
+  let first = true;
+  for (const [key, value] of Object.entries(toJsonReport(report))) {
+    // `{ key: value }` at the top level is `"key": value` indented as in the
+    // whole object, between its braces; a value JSON leaves out gives `{}`.
+    const text = JSON.stringify({ [key]: value }, null, 2);
+    if (text === "{}") continue;
+    pieces.push(encoder.encode(first ? "{\n" : ",\n"));
+    pieces.push(encoder.encode(text.slice(2, -2)));
+    first = false;
+  }
+  pieces.push(encoder.encode(first ? "{}\n" : "\n}\n"));
+  const bytes = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.length;
+  }
+  return bytes;
+}
+
+/**
  * Validates a parsed JSON report.
  *
  * @param value The parsed JSON.

@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { encodeJsonReport, stringifyJsonReport } from "./json_report.ts";
+import type { CalibrationReport } from "../core/calibration_report.ts";
+import { sampleReport } from "../../tests/support/sample_report.ts";
+
+function assertSameBytes(report: CalibrationReport, label: string): void {
+  const bytes = encodeJsonReport(report);
+  const text = stringifyJsonReport(report);
+  assert.equal(new TextDecoder().decode(bytes), text, label);
+  assert.deepEqual(bytes, new TextEncoder().encode(text), label);
+}
+
+Deno.test("encodeJsonReport is the UTF-8 of stringifyJsonReport, byte for byte", async () => {
+  const report = await sampleReport();
+  assertSameBytes(report, "ptp-mock");
+  // Optional keys absent, undefined or present; non-ASCII text in a case.
+  const { tokens: _t, answers: _a, ...bare } = report;
+  assertSameBytes(bare as CalibrationReport, "without tokens and answers");
+  assertSameBytes(
+    { ...report, tokens: undefined } as CalibrationReport,
+    "tokens undefined",
+  );
+  const [first, ...rest] = report.case_results;
+  assertSameBytes(
+    {
+      ...report,
+      case_results: [{ ...first, test_name: "naïve → “quoted” ✓" }, ...rest],
+    },
+    "non-ASCII case text",
+  );
+  assertSameBytes({ ...report, case_results: [] }, "no cases");
+});
