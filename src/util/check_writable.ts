@@ -10,11 +10,14 @@ import { join } from "node:path";
 const PROBE_PREFIX = ".asterisk-write-check-";
 
 /**
- * The probe file this process creates in `dir` to check that it may write
- * there (removed straight after; see {@linkcode checkWritable}).
+ * A probe file to create in `dir` to check that it may be written (removed
+ * straight after; see {@linkcode checkWritable}). Each call names another
+ * file, so two checks of one directory never share a probe, even in one
+ * process (a responder and a calibrate run side by side).
  */
 export function writeProbePath(dir: string): string {
-  return join(dir, `${PROBE_PREFIX}${Deno.pid}`);
+  const unique = crypto.randomUUID().slice(0, 8);
+  return join(dir, `${PROBE_PREFIX}${Deno.pid}-${unique}`);
 }
 
 /**

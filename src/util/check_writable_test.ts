@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { checkWritable } from "./check_writable.ts";
+import { checkWritable, writeProbePath } from "./check_writable.ts";
 import { withTempDir } from "../../tests/support/temp_dir.ts";
 
 Deno.test("checkWritable() accepts new and existing files and leaves them as they were", async () => {
@@ -21,5 +21,18 @@ Deno.test("checkWritable() names each path that cannot be written", async () => 
       { path: dir, reason: "it is a directory" },
       { path: missing, reason: "its directory does not exist" },
     ]);
+  });
+});
+
+Deno.test("checkWritable() with writeProbePath(): two checks of one directory in one process never share a probe", async () => {
+  await withTempDir(async (dir) => {
+    assert.notEqual(writeProbePath(dir), writeProbePath(dir));
+    // A responder and a calibrate run in one process check the run
+    // directory at the same moment: neither may remove the other's probe.
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => checkWritable([writeProbePath(dir)])),
+    );
+    assert.deepEqual(results, Array.from({ length: 8 }, () => []));
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
   });
 });

@@ -163,8 +163,7 @@ Deno.test("calibrate takes an empty run directory in which a responder is checki
     // A responder started at the same moment: its probe file exists for the
     // instant calibrate lists the directory (this once failed the kill
     // tests: "it is not empty and holds no run.json").
-    const probe = writeProbePath(dir).replace(/\d+$/, String(Deno.pid + 1));
-    await Deno.writeTextFile(probe, "");
+    await Deno.writeTextFile(writeProbePath(dir), "");
     const t = captureTerminal();
     const code = await runCli(["calibrate", `--run-dir=${dir}`], {
       terminal: t.terminal,
