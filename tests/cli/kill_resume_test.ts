@@ -110,7 +110,11 @@ for (
       );
       let resumed;
       try {
-        resumed = await inProcess([...args.slice(1), "--resume"]);
+        resumed = await withDeadline(
+          inProcess([...args.slice(1), "--resume"]),
+          "the resumed run ends",
+          60_000,
+        );
         // The responder stops by itself once the resumed run has ended.
         const responded = await withDeadline(
           second,
