@@ -28,7 +28,10 @@ export class RunProgress {
     return this.#inFlight;
   }
 
-  /** Takes one run event in; `now` is the monotonic time in milliseconds. */
+  /**
+   * Takes one run event in; `now` is the monotonic time in milliseconds
+   * (read for `run-start` only).
+   */
   update(event: RunEvent, now: number): void {
     switch (event.type) {
       case "run-start":
