@@ -185,7 +185,7 @@ for (
         assert.doesNotMatch(resumed.err, STACK_LINE);
       } finally {
         stopResponder.abort();
-        await second;
+        await withDeadline(second, "the responder stops when aborted");
       }
     });
   });
