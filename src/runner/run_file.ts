@@ -106,9 +106,16 @@ export async function setRunStatus(
   path: string,
   change: RunStatusChange,
 ): Promise<void> {
-  const { ended_at: _at, end_reason: _reason, ...run } = await readRunFile(
-    path,
-  );
+  await writeRunStatus(path, await readRunFile(path), change);
+}
+
+/** Writes `current` to `path` with the status `change` gives it. */
+async function writeRunStatus(
+  path: string,
+  current: RunFile,
+  change: RunStatusChange,
+): Promise<void> {
+  const { ended_at: _at, end_reason: _reason, ...run } = current;
   await writeRunFile(path, {
     ...run,
     status: change.status,
@@ -191,9 +198,10 @@ export async function setRunStatusUnder(
 ): Promise<string[]> {
   const changed: string[] = [];
   for (const path of await findRunFiles(runDir)) {
-    const current = (await readRunFile(path)).status;
-    if (isRunEnded(change.status) && isRunEnded(current)) continue;
-    await setRunStatus(path, change);
+    // Read and validated once (a 10,000-case run.json is about 1 MB).
+    const current = await readRunFile(path);
+    if (isRunEnded(change.status) && isRunEnded(current.status)) continue;
+    await writeRunStatus(path, current, change);
     changed.push(path);
   }
   return changed;
