@@ -39,18 +39,23 @@ export async function runProcess(
   const code = await command({
     signal: controller.signal,
     stdinClosed: async (onLine) => {
+      // Plain reads, not the stream: the responder child gets a line per
+      // dispatch here, and a stream and its decoder cost twice a read.
+      const decoder = new TextDecoder();
+      const chunk = new Uint8Array(64 * 1024);
       let buffer = "";
-      for await (
-        const chunk of Deno.stdin.readable.pipeThrough(new TextDecoderStream())
-      ) {
+      while (true) {
+        const read = await Deno.stdin.read(chunk);
+        if (read === null) break;
         if (onLine === undefined) continue; // only the end matters
-        buffer += chunk;
+        buffer += decoder.decode(chunk.subarray(0, read), { stream: true });
         let newline: number;
         while ((newline = buffer.indexOf("\n")) >= 0) {
           onLine(buffer.slice(0, newline));
           buffer = buffer.slice(newline + 1);
         }
       }
+      buffer += decoder.decode();
       if (buffer !== "") onLine?.(buffer);
     },
   });

@@ -90,7 +90,8 @@ export interface ResponderOptions {
   readonly delayMs?: number;
   /**
    * Interval of the fallback sweep. In `watch` and `hinted` mode it grows, up
-   * to 16 times, while the watcher (or the hints) find every signal.
+   * to 16 times (64 in `hinted` mode), while the watcher (or the hints) find
+   * every signal.
    *
    * @default {200}
    */
@@ -168,6 +169,12 @@ export interface Responder {
  * watcher runs and finds every signal.
  */
 const MAX_SWEEP_BACKOFF = 16;
+/**
+ * {@linkcode MAX_SWEEP_BACKOFF} in `hinted` mode: a hint on a pipe is not
+ * lost the way a watch event can be, and a sweep of a large run's tree costs
+ * tens of milliseconds.
+ */
+const MAX_HINTED_SWEEP_BACKOFF = 64;
 
 /** Name the responder claims signals under. */
 export const RESPONDER_AGENT = "asterisk respond";
@@ -513,7 +520,11 @@ export function startResponder(options: ResponderOptions): Responder {
       if (stopped) break;
       sweepInterval = (watcher === undefined && !hinted) || missed
         ? pollIntervalMs
-        : Math.min(sweepInterval * 2, pollIntervalMs * MAX_SWEEP_BACKOFF);
+        : Math.min(
+          sweepInterval * 2,
+          pollIntervalMs *
+            (hinted ? MAX_HINTED_SWEEP_BACKOFF : MAX_SWEEP_BACKOFF),
+        );
       const timer = clock.setTimeout(() => wake.notify(), sweepInterval);
       await wake.wait();
       clock.clearTimeout(timer);

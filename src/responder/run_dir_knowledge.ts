@@ -7,10 +7,10 @@
  * carries the case's current `symptom_id` and `rca_id` store links — after
  * every step and whenever another case's step changes its links. A signal is
  * only written after the effects of every earlier step are on disk, so what a
- * responder reads is what the in-process stub would see. The runner replaces
- * `state.json` by removing the old file and renaming the new one in place
- * (see `atomicWriteTextFileSync`'s `removeFirst`), so
- * {@linkcode readCaseStateFile} reads a missing one again until it is back.
+ * responder reads is what the in-process stub would see. The runner rewrites
+ * `state.json` in place (`rewriteInPlaceSync`), so
+ * {@linkcode readCaseStateFile} reads a missing or unparseable one again
+ * until it is whole.
  *
  * @module
  */
@@ -65,7 +65,7 @@ export function findRunRoot(
 
 /**
  * How long {@linkcode readCaseStateFile} waits for a `state.json` missing from
- * an existing case directory to be back, in ms.
+ * an existing case directory, or not JSON, to be whole, in ms.
  */
 export const STATE_RETRY_MS = 1000;
 
@@ -78,8 +78,8 @@ export interface ReadCaseStateOptions {
    */
   readonly clock?: Timers;
   /**
-   * How long to wait for a missing `state.json` in an existing directory,
-   * in ms.
+   * How long to wait for a missing or unparseable `state.json` in an
+   * existing directory, in ms.
    *
    * @default {STATE_RETRY_MS}
    */
@@ -89,9 +89,9 @@ export interface ReadCaseStateOptions {
 /**
  * Reads the `state.json` of the case directory `dir` as a JSON object
  * (synchronously: a few hundred bytes, read on every answer). The runner
- * replaces the file by removing the old one and renaming the new one in
- * place, so while `dir` exists a missing file is read again, a millisecond
- * later each time, until it is back or `retryMs` have passed.
+ * rewrites the file in place, so while `dir` exists a missing file or one
+ * that is not JSON (caught mid-rewrite) is read again, a millisecond later
+ * each time, until it is whole or `retryMs` have passed.
  *
  * @example
  * ```ts
@@ -104,8 +104,9 @@ export interface ReadCaseStateOptions {
  * Deno.removeSync(dir, { recursive: true });
  * ```
  *
- * @returns the parsed object, or `undefined` when the directory or the file
- * is missing (after the wait), unreadable or not a JSON object.
+ * @returns the parsed object, or `undefined` when the directory is missing,
+ * the file unreadable, still missing or not JSON after the wait, or JSON
+ * but not an object.
  */
 export async function readCaseStateFile(
   dir: string,
@@ -115,26 +116,27 @@ export async function readCaseStateFile(
   const path = join(dir, STATE_FILE);
   const until = clock.monotonic() + (options.retryMs ?? STATE_RETRY_MS);
   while (true) {
-    let text: string;
+    let text: string | undefined;
     try {
       text = Deno.readTextFileSync(path);
     } catch (error) {
-      if (
-        !(error instanceof Deno.errors.NotFound) || !exists(dir) ||
-        clock.monotonic() >= until
-      ) return undefined;
-      await delay(1, { clock });
-      continue;
+      if (!(error instanceof Deno.errors.NotFound) || !exists(dir)) {
+        return undefined;
+      }
     }
-    try {
-      const value = JSON.parse(text);
-      return typeof value === "object" && value !== null &&
-          !Array.isArray(value)
-        ? value
-        : undefined;
-    } catch {
-      return undefined;
+    if (text !== undefined) {
+      try {
+        const value = JSON.parse(text);
+        return typeof value === "object" && value !== null &&
+            !Array.isArray(value)
+          ? value
+          : undefined;
+      } catch {
+        // Caught mid-rewrite (it is rewritten in place): read it again.
+      }
     }
+    if (clock.monotonic() >= until) return undefined;
+    await delay(1, { clock });
   }
 }
 

@@ -32,3 +32,16 @@ Deno.test("readCaseStateFile gives up on a missing directory at once and on a mi
     assert.equal(await readCaseStateFile(dir), undefined, "not an object");
   });
 });
+
+Deno.test("readCaseStateFile reads a state.json caught mid-rewrite again until it is whole", async () => {
+  await withTempDir(async (dir) => {
+    const time = new FakeTime();
+    const path = join(dir, "state.json");
+    Deno.writeTextFileSync(path, '{"rca_id": 4, "hist');
+    const reading = readCaseStateFile(dir, { clock: time });
+    await time.tickAsync(3);
+    Deno.writeTextFileSync(path, '{"rca_id": 4, "history": []}');
+    await time.tickAsync(1);
+    assert.deepEqual(await reading, { rca_id: 4, history: [] });
+  });
+});

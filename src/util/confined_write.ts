@@ -2,22 +2,24 @@
  * Writes asterisk makes on an agent's behalf (prompts, `state.json`,
  * normalised artifacts): the path is confined to the run directory first, so
  * a case directory an agent replaced with a symlink is never written through.
- * An existing file is removed just before the rename (`removeFirst`, see
- * `atomic_write.ts`): renaming over it costs a forced block allocation on
- * ext4, and no reader needs these files to exist at every moment — a prompt
- * is read only once its signal is written, `state.json` readers read a
- * missing one again (`readCaseStateFile`), and an accepted artifact is read
- * from `run.db`.
+ * A file already there is rewritten in place (`rewriteInPlaceSync`: no inode
+ * allocated or freed, which is what a write costs most on our file system);
+ * a new one is written atomically. No reader needs these files whole at
+ * every moment: a prompt is read only once its signal is written,
+ * `state.json` readers read a missing or unparseable one again
+ * (`readCaseStateFile`), and an accepted artifact is read from `run.db`.
  *
  * @module
  */
 import { atomicWriteTextFile } from "./atomic_write.ts";
 import { confinePath } from "./confine_path.ts";
+import { rewriteInPlaceSync } from "./rewrite_in_place.ts";
 
 /**
- * Writes `text` to `path` atomically after checking, with
- * {@linkcode confinePath}, that it stays inside `root`; an existing file at
- * `path` is removed just before the rename.
+ * Writes `text` to `path` after checking, with {@linkcode confinePath}, that
+ * it stays inside `root`: in place over an existing single-link regular
+ * file, else atomically (temporary file, then a rename that replaces no
+ * file).
  *
  * @example
  * ```ts
@@ -31,9 +33,9 @@ export async function confinedWriteTextFile(
   path: string,
   text: string,
 ): Promise<void> {
-  await atomicWriteTextFile(await confinePath(root, path), text, {
-    removeFirst: true,
-  });
+  const confined = await confinePath(root, path);
+  if (rewriteInPlaceSync(confined, text)) return;
+  await atomicWriteTextFile(confined, text, { removeFirst: true });
 }
 
 /**
