@@ -28,6 +28,8 @@ export interface SimilarityCase {
 
 /** Cases sharing one signature. */
 interface SignatureGroup {
+  /** Position in the order groups were created (by their lowest id). */
+  readonly index: number;
   readonly words: ReadonlySet<string>;
   /** Store case ids, ascending. */
   readonly caseIds: number[];
@@ -40,8 +42,19 @@ interface SignatureGroup {
 export class CaseSimilarity {
   readonly #groups = new Map<string, SignatureGroup>();
   readonly #signatureOf = new Map<number, string>();
-  /** Other case ids by similarity (best first), per signature; built lazily. */
+  /**
+   * The head of each signature's ranking (case ids, best first), built
+   * lazily and only as long as a call needed: a whole ranking per signature
+   * held every case id once per distinct signature (at 10,000 cases about
+   * 5,000 rankings of 10,000 ids, most of calibrate's memory).
+   */
   readonly #ranked = new Map<string, readonly number[]>();
+  /** The groups holding each word (a group's words are a set). */
+  readonly #groupsByWord = new Map<string, SignatureGroup[]>();
+  /** The groups in the order they were created: by their lowest id. */
+  readonly #groupList: SignatureGroup[] = [];
+  /** The groups without words (blank-signature failures). */
+  readonly #wordless: SignatureGroup[] = [];
   /** Word sets of texts compared with cases (symptom error patterns). */
   readonly #textWords = new Map<string, ReadonlySet<string>>();
 
@@ -56,10 +69,19 @@ export class CaseSimilarity {
       this.#signatureOf.set(c.id, signature);
       const group = this.#groups.get(signature);
       if (group === undefined) {
-        this.#groups.set(signature, {
+        const created = {
+          index: this.#groupList.length,
           words: signatureWords(signature),
           caseIds: [c.id],
-        });
+        };
+        this.#groups.set(signature, created);
+        this.#groupList.push(created);
+        if (created.words.size === 0) this.#wordless.push(created);
+        for (const word of created.words) {
+          const holding = this.#groupsByWord.get(word);
+          if (holding === undefined) this.#groupsByWord.set(word, [created]);
+          else holding.push(created);
+        }
       } else {
         group.caseIds.push(c.id);
       }
@@ -111,37 +133,92 @@ export class CaseSimilarity {
     return similarity(group.words, words);
   }
 
-  /** Every case id, most similar to `signature` first; computed once. */
-  #ranking(signature: string): readonly number[] {
-    let ranking = this.#ranked.get(signature);
-    if (ranking === undefined) {
-      const own = this.#groups.get(signature)!;
-      const scored = [...this.#groups.values()].map((group) => ({
-        group,
-        score: group === own ? 1 : similarity(own.words, group.words),
-      }));
-      // Same score: the group holding the lowest id first, so the order is
-      // deterministic; within a group by id.
-      scored.sort((a, b) =>
-        b.score - a.score || a.group.caseIds[0] - b.group.caseIds[0]
-      );
-      ranking = scored.flatMap((s) => s.group.caseIds);
-      this.#ranked.set(signature, ranking);
+  /**
+   * The first `length` (or all, when fewer) case ids of the ranking of
+   * `signature`: every group by similarity to it, best first, ties by the
+   * group holding the lowest id; within a group by id. Only the groups
+   * sharing a word with it can score above 0; the rest follow in order of
+   * their lowest id (the order `#groups` was filled in), so the head costs
+   * one comparison per such group, not a sort of every group.
+   */
+  #ranking(signature: string, length: number): readonly number[] {
+    const cached = this.#ranked.get(signature);
+    if (cached !== undefined && cached.length >= Math.min(length, this.size)) {
+      return cached;
     }
+    const own = this.#groups.get(signature)!;
+    // Words shared with each group, counted through the word lists: only
+    // groups sharing a word score above 0 (Jaccard), and counting is far
+    // cheaper than comparing word sets.
+    const shared = new Int32Array(this.#groupList.length);
+    const touched: SignatureGroup[] = [];
+    if (own.words.size === 0) {
+      // Two empty word sets are alike (similarity 1); empty against any
+      // other is 0.
+      for (const group of this.#wordless) {
+        shared[group.index] = 1;
+        touched.push(group);
+      }
+    } else {
+      for (const word of own.words) {
+        for (const group of this.#groupsByWord.get(word) ?? []) {
+          if (shared[group.index]++ === 0) touched.push(group);
+        }
+      }
+    }
+    const scoreOf = (group: SignatureGroup): number => {
+      if (group === own || own.words.size === 0) return 1;
+      const n = shared[group.index];
+      return n / (own.words.size + group.words.size - n);
+    };
+    // The best `length` groups are enough (each holds at least one id):
+    // kept sorted by score, ties by the group holding the lowest id.
+    const best: { group: SignatureGroup; score: number }[] = [];
+    const before = (
+      a: { group: SignatureGroup; score: number },
+      b: { group: SignatureGroup; score: number },
+    ) =>
+      a.score > b.score ||
+      (a.score === b.score && a.group.index < b.group.index);
+    for (const group of touched) {
+      const entry = { group, score: scoreOf(group) };
+      if (best.length >= length && !before(entry, best[best.length - 1])) {
+        continue;
+      }
+      let at = best.length;
+      while (at > 0 && before(entry, best[at - 1])) at -= 1;
+      best.splice(at, 0, entry);
+      if (best.length > length) best.pop();
+    }
+    const ranking: number[] = [];
+    for (const { group } of best) {
+      if (ranking.length >= length) break;
+      ranking.push(...group.caseIds);
+    }
+    // Then the groups scoring 0, by their lowest id.
+    for (const group of this.#groupList) {
+      if (ranking.length >= length) break;
+      if (shared[group.index] === 0 && group !== own) {
+        ranking.push(...group.caseIds);
+      }
+    }
+    this.#ranked.set(signature, ranking);
     return ranking;
   }
 
   /**
    * The `count` other cases most similar to `caseId`, best first (ties by
-   * id), `caseId` itself left out; empty when the case is unknown. The
-   * ranking of a signature is computed once and shared by every case
-   * carrying it, so a call costs `count` steps, not one per case of the run.
+   * id), `caseId` itself left out; empty when the case is unknown. The head
+   * of a signature's ranking is computed once (longer when a call needs
+   * more) and shared by every case carrying it, so a call costs `count`
+   * steps, not one per case of the run.
    */
   nearest(caseId: number, count: number): number[] {
     const signature = this.#signatureOf.get(caseId);
     if (signature === undefined) return [];
     const found: number[] = [];
-    for (const id of this.#ranking(signature)) {
+    // `count` others: one more id than that, in case this case is among them.
+    for (const id of this.#ranking(signature, count + 1)) {
       if (found.length >= count) break;
       if (id !== caseId) found.push(id);
     }
