@@ -330,9 +330,27 @@ export function startResponder(options: ResponderOptions): Responder {
     emit({ type: "failed", signalPath: path, message });
   }
 
+  /**
+   * The run directory of each signal directory found so far: a case
+   * directory stays in its run, and looking it up again costs a failed
+   * `stat` per level (an exception each). The run's `run.json` is checked on
+   * every answer anyway (`knowledgeCache`).
+   */
+  const runRoots = new Map<string, string>();
+
+  function runRootOf(path: string): string | undefined {
+    const dir = dirname(path);
+    let runRoot = runRoots.get(dir);
+    if (runRoot === undefined) {
+      runRoot = findRunRootSync(dir, root);
+      if (runRoot !== undefined) runRoots.set(dir, runRoot);
+    }
+    return runRoot;
+  }
+
   async function answer(path: string, signal: Signal): Promise<void> {
     if (stopped) return;
-    const runRoot = findRunRootSync(path, root);
+    const runRoot = runRootOf(path);
     if (runRoot === undefined) {
       return fail(path, signal, `No run.json found above '${path}'`);
     }
