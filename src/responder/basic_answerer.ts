@@ -45,7 +45,9 @@ export function createBasicAnswerer(scenario: Scenario): SignalAnswerer {
     ): Promise<CaseSnapshot | undefined> => {
       const entry = entries.get(caseId);
       if (entry === undefined) return undefined;
-      const state = await readCaseStateFile(entry.dir);
+      const state = await readCaseStateFile(entry.dir, {
+        confineTo: knowledge.root,
+      });
       // Not written (or unreadable): the case has made no progress.
       if (state === undefined) return undefined;
       return {

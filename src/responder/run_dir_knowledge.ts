@@ -23,6 +23,7 @@ import { STATE_FILE } from "../pipeline/case_state.ts";
 import { readRunFile, type RunFile } from "../runner/run_file.ts";
 import { RUN_FILE } from "../runner/run_layout.ts";
 import { delay, systemClock, type Timers } from "../util/clock.ts";
+import { confinePathSync } from "../util/confine_path.ts";
 
 function exists(path: string): boolean {
   try {
@@ -84,6 +85,11 @@ export interface ReadCaseStateOptions {
    * @default {STATE_RETRY_MS}
    */
   readonly retryMs?: number;
+  /**
+   * The run directory: a `state.json` whose path leaves it (a case
+   * directory replaced by a symlink) is not read, and counts as none.
+   */
+  readonly confineTo?: string;
 }
 
 /**
@@ -114,6 +120,14 @@ export async function readCaseStateFile(
 ): Promise<Record<string, unknown> | undefined> {
   const clock = options.clock ?? systemClock;
   const path = join(dir, STATE_FILE);
+  if (options.confineTo !== undefined) {
+    try {
+      confinePathSync(options.confineTo, path);
+    } catch {
+      // Outside the run (or unresolvable): no state is read from there.
+      return undefined;
+    }
+  }
   const until = clock.monotonic() + (options.retryMs ?? STATE_RETRY_MS);
   while (true) {
     let text: string | undefined;
@@ -144,6 +158,8 @@ export async function readCaseStateFile(
 export interface RunDirKnowledge extends GroundTruthKnowledge {
   /** The parsed `run.json`. */
   readonly run: RunFile;
+  /** The run directory `run.json` is in; every state read stays inside. */
+  readonly root: string;
 }
 
 /**
@@ -155,18 +171,20 @@ export interface RunDirKnowledge extends GroundTruthKnowledge {
 export async function runDirKnowledge(
   runRoot: string,
 ): Promise<RunDirKnowledge> {
-  return knowledgeOf(await readRunFile(join(runRoot, RUN_FILE)));
+  return knowledgeOf(await readRunFile(join(runRoot, RUN_FILE)), runRoot);
 }
 
-function knowledgeOf(run: RunFile): RunDirKnowledge {
+function knowledgeOf(run: RunFile, root: string): RunDirKnowledge {
   const byId = new Map(run.cases.map((c) => [c.case_id, c]));
   return {
     run,
+    root,
     async links(scenarioCaseId): Promise<CaseLinks | undefined> {
       const entry = byId.get(scenarioCaseId);
       if (entry === undefined) return undefined;
-      // No state (or an unreadable one): the case has no links.
-      const state = await readCaseStateFile(entry.dir);
+      // No state (or an unreadable one, or one outside the run): the case
+      // has no links.
+      const state = await readCaseStateFile(entry.dir, { confineTo: root });
       return {
         storeCaseId: entry.store_case_id,
         symptomId: Number(state?.symptom_id) || 0,

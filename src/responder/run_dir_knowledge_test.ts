@@ -45,3 +45,28 @@ Deno.test("readCaseStateFile reads a state.json caught mid-rewrite again until i
     assert.deepEqual(await reading, { rca_id: 4, history: [] });
   });
 });
+
+Deno.test("readCaseStateFile with confineTo reads no state through a case directory symlinked outside the run", async () => {
+  await withTempDir(async (root) => {
+    await withTempDir(async (outside) => {
+      Deno.writeTextFileSync(join(outside, "state.json"), '{"rca_id": 7}');
+      const caseDir = join(root, "1", "2");
+      Deno.mkdirSync(join(root, "1"));
+      Deno.symlinkSync(outside, caseDir);
+      // Without the run directory the link is followed.
+      assert.deepEqual(await readCaseStateFile(caseDir), { rca_id: 7 });
+      // With it, the state outside is not read, and there is no wait for
+      // one to appear.
+      const time = new FakeTime();
+      assert.equal(
+        await readCaseStateFile(caseDir, { confineTo: root, clock: time }),
+        undefined,
+      );
+      Deno.writeTextFileSync(join(root, "1", "state.json"), '{"rca_id": 3}');
+      assert.deepEqual(
+        await readCaseStateFile(join(root, "1"), { confineTo: root }),
+        { rca_id: 3 },
+      );
+    });
+  });
+});
