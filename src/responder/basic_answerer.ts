@@ -17,7 +17,6 @@ import {
   similarFinished,
   workspaceOf,
 } from "../adapter/basic/basic_request.ts";
-import { readCaseStateFile } from "./run_dir_knowledge.ts";
 import type { Scenario } from "../scenario/scenario_schema.ts";
 
 /** The attempt an artifact path is for: `artifact-loop-2.json` → 2. */
@@ -39,20 +38,16 @@ export function createBasicAnswerer(scenario: Scenario): SignalAnswerer {
         `Cannot answer for case '${signal.case_id}': scenario '${scenario.name}' has no such case`,
       );
     }
-    const entries = new Map(knowledge.run.cases.map((c) => [c.case_id, c]));
     const snapshot = async (
       caseId: string,
     ): Promise<CaseSnapshot | undefined> => {
-      const entry = entries.get(caseId);
-      if (entry === undefined) return undefined;
-      const state = await readCaseStateFile(entry.dir, {
-        confineTo: knowledge.root,
-      });
+      const found = await knowledge.caseState(caseId);
       // Not written (or unreadable): the case has made no progress.
-      if (state === undefined) return undefined;
+      if (found?.state === undefined) return undefined;
+      const state = found.state;
       return {
         caseId,
-        storeCaseId: entry.store_case_id,
+        storeCaseId: found.storeCaseId,
         symptomId: Number(state.symptom_id) || 0,
         rcaId: Number(state.rca_id) || 0,
         finished: state.current_step === "DONE" || state.status === "error",

@@ -158,8 +158,18 @@ export async function readCaseStateFile(
 export interface RunDirKnowledge extends GroundTruthKnowledge {
   /** The parsed `run.json`. */
   readonly run: RunFile;
-  /** The run directory `run.json` is in; every state read stays inside. */
-  readonly root: string;
+  /**
+   * The store case id and `state.json` object of a scenario case (state
+   * `undefined` when not written yet, unreadable, or outside the run);
+   * `undefined` for a case the run does not have.
+   */
+  caseState(scenarioCaseId: string): Promise<
+    | {
+      readonly storeCaseId: number;
+      readonly state: Record<string, unknown> | undefined;
+    }
+    | undefined
+  >;
 }
 
 /**
@@ -176,19 +186,26 @@ export async function runDirKnowledge(
 
 function knowledgeOf(run: RunFile, root: string): RunDirKnowledge {
   const byId = new Map(run.cases.map((c) => [c.case_id, c]));
+  const caseState: RunDirKnowledge["caseState"] = async (scenarioCaseId) => {
+    const entry = byId.get(scenarioCaseId);
+    if (entry === undefined) return undefined;
+    return {
+      storeCaseId: entry.store_case_id,
+      state: await readCaseStateFile(entry.dir, { confineTo: root }),
+    };
+  };
   return {
     run,
-    root,
+    caseState,
     async links(scenarioCaseId): Promise<CaseLinks | undefined> {
-      const entry = byId.get(scenarioCaseId);
-      if (entry === undefined) return undefined;
+      const found = await caseState(scenarioCaseId);
+      if (found === undefined) return undefined;
       // No state (or an unreadable one, or one outside the run): the case
       // has no links.
-      const state = await readCaseStateFile(entry.dir, { confineTo: root });
       return {
-        storeCaseId: entry.store_case_id,
-        symptomId: Number(state?.symptom_id) || 0,
-        rcaId: Number(state?.rca_id) || 0,
+        storeCaseId: found.storeCaseId,
+        symptomId: Number(found.state?.symptom_id) || 0,
+        rcaId: Number(found.state?.rca_id) || 0,
       };
     },
   };
