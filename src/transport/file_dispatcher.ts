@@ -892,15 +892,12 @@ class FileDispatch {
         artifact_path: artifactPath,
         timestamp: formatTimestamp(this.#options.clock.now()),
         ...(error ? { error } : {}),
-      }, {
-        // The final status replaces the `waiting` signal in one rename,
-        // never through a moment without a signal: a calibrate killed in
-        // that moment left an artifact no signal vouched for, so --resume
-        // asked the step again (the kill tests saw it answered twice, 2 runs
-        // in about 20). (`start` removes the old, finished signal before the
-        // `waiting` one: nothing is lost if that one is missing a moment.)
-        removeFirst: false,
       });
+      // The final status replaces the `waiting` signal in one rename, never
+      // through a moment without a signal: a calibrate killed in that moment
+      // left an artifact no signal vouched for, so --resume asked the step
+      // again. (`start` removes the old, finished signal before the
+      // `waiting` one: nothing is lost if that one is missing a moment.)
     } catch (cause) {
       throw this.#ioError("write signal", signalPath, cause);
     }

@@ -83,19 +83,6 @@ export function readSignalSync(path: string): Signal | undefined {
   return readJsonFileSync(path, SignalSchema);
 }
 
-/** Options of {@linkcode writeSignalSync}. */
-export interface WriteSignalOptions {
-  /**
-   * Remove an existing signal just before the rename (cheaper than renaming
-   * over it on ext4; see `atomicWriteTextFileSync`): for the dispatcher's
-   * own `done` write, when no agent has anything left to do with the
-   * signal, so a reader finding none for a moment loses nothing.
-   *
-   * @default {false}
-   */
-  readonly removeFirst?: boolean;
-}
-
 /**
  * Writes `signal` to `path` atomically (temporary file, then rename), keys in
  * protocol order, `error` omitted when empty. Synchronous: a signal is small,
@@ -107,7 +94,6 @@ export interface WriteSignalOptions {
 export function writeSignalSync(
   path: string,
   signal: Signal,
-  options: WriteSignalOptions = {},
 ): void {
   const parsed = SignalSchema.safeParse(signal, { reportInput: true });
   if (!parsed.success) {
@@ -135,7 +121,6 @@ export function writeSignalSync(
         2,
       )
     }\n`,
-    options,
   );
 }
 
