@@ -525,8 +525,8 @@ export function startResponder(options: ResponderOptions): Responder {
   // missed: its interval doubles after every sweep that found nothing the
   // watcher had not (up to MAX_SWEEP_BACKOFF times `pollIntervalMs`), so a
   // large run's tree is not walked five times a second; without a watcher,
-  // or after a sweep found a signal the watcher missed, it is
-  // `pollIntervalMs` again.
+  // or after a sweep found a signal the watcher missed (in `watch` mode), it
+  // is `pollIntervalMs` again.
   let sweepInterval = pollIntervalMs;
   const loop = (async () => {
     await lookForRunEnd(); // the first look: what is there before this run
@@ -536,7 +536,11 @@ export function startResponder(options: ResponderOptions): Responder {
       if (stopped) break;
       await lookForRunEnd();
       if (stopped) break;
-      sweepInterval = (watcher === undefined && !hinted) || missed
+      // In `hinted` mode a signal the sweep finds first is one whose hint is
+      // still on its way (the writer names every signal it writes): it does
+      // not mean hints are being lost, and resetting the interval on it made
+      // a busy run's sweep walk the whole tree several times a second.
+      sweepInterval = (watcher === undefined && !hinted) || (missed && !hinted)
         ? pollIntervalMs
         : Math.min(
           sweepInterval * 2,

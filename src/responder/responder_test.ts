@@ -414,6 +414,30 @@ for (const mode of ["watch", "hinted", "poll"] as const) {
   });
 }
 
+Deno.test("responder in hinted mode keeps backing off when its sweep finds a signal before the signal's hint", async () => {
+  const timers = new ManualTimers();
+  await withResponder(
+    { mode: "hinted", pollIntervalMs: 100, clock: timers },
+    async ({ run, next }) => {
+      await waitFor(() => timers.delays.length >= 1, "the first sweep to end");
+      const { path, signal } = signalFor(run, "C1", "F0_RECALL", 81);
+      await writeSignal(path, signal);
+      timers.fire();
+      assert.equal((await next()).type, "answered");
+      await waitFor(() => timers.delays.length >= 2, "the second sweep to end");
+      for (let sweeps = 3; sweeps <= 4; sweeps++) {
+        timers.fire();
+        await waitFor(
+          () => timers.delays.length >= sweeps,
+          `sweep ${sweeps} to end`,
+        );
+      }
+    },
+  );
+  // A reset would give 100 after the sweep that found the signal.
+  assert.deepEqual(timers.delays.slice(0, 4), [200, 400, 800, 1600]);
+});
+
 Deno.test("responder writes an answer's temporary file outside the case directory: a watch on it sees the artifact's rename alone", async () => {
   await withResponder(
     { mode: "watch", pollIntervalMs: 60_000 },
