@@ -42,6 +42,7 @@ import {
   type StoreRows,
   StoreTables,
   type TableIndex,
+  type TableName,
 } from "./store_tables.ts";
 import { formatTimestamp } from "../util/clock.ts";
 
@@ -89,6 +90,12 @@ function sortedById<T extends { readonly id: number }>(
 
 function copyRecord<T extends object>(record: T): T {
   return { ...record };
+}
+
+function freezeRca(rca: Rca): Rca {
+  Object.freeze(rca.affectedVersions);
+  Object.freeze(rca.evidenceRefs);
+  return Object.freeze(rca);
 }
 
 function copyTriage(triage: Triage): Triage {
@@ -146,6 +153,11 @@ export class MemoryStore implements Store {
   readonly #linksByRca: TableIndex;
   readonly #pendingByTarget: TableIndex;
   readonly #pendingByCase: TableIndex;
+  /** The last snapshot of each table taken, with the revision it shows. */
+  readonly #snapshots = new Map<
+    TableName,
+    { readonly revision: number; readonly rows: readonly unknown[] }
+  >();
 
   /**
    * Creates an empty store.
@@ -564,14 +576,34 @@ export class MemoryStore implements Store {
    * writes to the store do not show in it.
    */
   snapshotSymptoms(): Promise<readonly Readonly<Symptom>[]> {
-    return settle(() =>
-      Object.freeze(
-        sortedById(
-          this.#symptoms.values(),
-          (symptom) => Object.freeze(copyRecord(symptom)),
-        ),
-      )
-    );
+    return settle(() => this.#snapshot<Symptom>("symptoms", Object.freeze));
+  }
+
+  /**
+   * The rows of `table` as a frozen array sorted by id, each row frozen by
+   * `freeze`: rebuilt only when the table changed since the last snapshot
+   * (see {@linkcode StoreTables.revision}), so a prompt per step does not
+   * copy every RCA and symptom of the run. Rows are frozen where they are
+   * stored, not copied: every write stores a new object, so a snapshot never
+   * shows a later write.
+   */
+  #snapshot<T extends { readonly id: number }>(
+    table: TableName,
+    freeze: (row: T) => T,
+  ): readonly Readonly<T>[] {
+    const revision = this.#tables.revision(table);
+    const cached = this.#snapshots.get(table);
+    if (cached?.revision === revision) return cached.rows as readonly T[];
+    const rows: T[] = [];
+    let sorted = true;
+    for (const row of this.#tables.map<T>(table).values()) {
+      if (rows.length > 0 && row.id < rows[rows.length - 1].id) sorted = false;
+      rows.push(freeze(row));
+    }
+    if (!sorted) rows.sort((a, b) => a.id - b.id);
+    Object.freeze(rows);
+    this.#snapshots.set(table, { revision, rows });
+    return rows;
   }
 
   /** Returns copies of the symptoms named exactly `name`; empty name → none. */
@@ -700,6 +732,14 @@ export class MemoryStore implements Store {
   /** Returns copies of every RCA, sorted by id. */
   listRcas(): Promise<Rca[]> {
     return settle(() => sortedById(this.#rcas.values(), copyRca));
+  }
+
+  /**
+   * Returns a frozen point-in-time copy of every RCA, sorted by id: later
+   * writes to the store do not show in it.
+   */
+  snapshotRcas(): Promise<readonly Readonly<Rca>[]> {
+    return settle(() => this.#snapshot<Rca>("rcas", freezeRca));
   }
 
   /** Returns copies of the RCAs with `status`, sorted by id. */

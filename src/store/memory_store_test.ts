@@ -808,6 +808,48 @@ Deno.test("MemoryStore.snapshotSymptoms() does not see later writes", async () =
   assert.equal((await store.snapshotSymptoms()).length, 3);
 });
 
+Deno.test("MemoryStore snapshots are taken again only after their table changed, a rolled-back unit included", async () => {
+  const { store } = newStore();
+  await store.createSymptom({ fingerprint: "f1", name: "a" });
+  await store.saveRca(rcaInput());
+  const symptoms = await store.snapshotSymptoms();
+  const rcas = await store.snapshotRcas();
+  assert.equal(await store.snapshotSymptoms(), symptoms);
+  assert.equal(await store.snapshotRcas(), rcas);
+  // A write to another table leaves both as they were.
+  await store.createVersion("4.21");
+  assert.equal(await store.snapshotSymptoms(), symptoms);
+  assert.equal(await store.snapshotRcas(), rcas);
+  await store.updateRcaStatus(1, "resolved");
+  const resolved = await store.snapshotRcas();
+  assert.notEqual(resolved, rcas);
+  assert.equal(rcas[0].status, "open");
+  assert.equal(resolved[0].status, "resolved");
+  await assert.rejects(
+    store.transaction(async () => {
+      await store.saveRca(rcaInput({ title: "rolled back" }));
+      assert.equal((await store.snapshotRcas()).length, 2);
+      throw new Error("undo");
+    }),
+    /undo/,
+  );
+  const after = await store.snapshotRcas();
+  assert.deepEqual(after.map((rca) => rca.title), ["Holdover timeout"]);
+  assert.deepEqual([...after], await store.listRcas());
+  assert.equal(await store.snapshotSymptoms(), symptoms);
+});
+
+Deno.test("MemoryStore.snapshotRcas() returns frozen RCAs, their lists frozen too", async () => {
+  const { store } = newStore();
+  await store.saveRca(rcaInput({ affectedVersions: ["4.21"] }));
+  const [rca] = await store.snapshotRcas();
+  assert.ok(Object.isFrozen(rca) && Object.isFrozen(rca.affectedVersions));
+  assert.throws(() => {
+    (rca.affectedVersions as string[]).push("4.22");
+  }, TypeError);
+  assert.deepEqual((await store.getRca(1))?.affectedVersions, ["4.21"]);
+});
+
 // ---------------------------------------------------------------------------
 // RCAs
 

@@ -369,7 +369,10 @@ export interface Store {
   getSymptom(id: number): Promise<Symptom | undefined>;
   getSymptomByFingerprint(fingerprint: string): Promise<Symptom | undefined>;
   listSymptoms(): Promise<Symptom[]>;
-  /** A frozen point-in-time copy of every symptom, sorted by id. */
+  /**
+   * A frozen point-in-time copy of every symptom, sorted by id (the same
+   * array again while no symptom changes).
+   */
   snapshotSymptoms(): Promise<readonly Readonly<Symptom>[]>;
   /** Symptoms whose name equals `name` exactly; empty name → none. */
   findSymptomCandidates(name: string): Promise<Symptom[]>;
@@ -387,6 +390,11 @@ export interface Store {
   saveRca(input: RcaInput): Promise<Rca>;
   getRca(id: number): Promise<Rca | undefined>;
   listRcas(): Promise<Rca[]>;
+  /**
+   * A frozen point-in-time copy of every RCA, sorted by id (the same array
+   * again while no RCA changes).
+   */
+  snapshotRcas(): Promise<readonly Readonly<Rca>[]>;
   /** RCAs whose `originCaseId` is `caseId`, ordered by id (an index). */
   listRcasByOrigin(caseId: number): Promise<Rca[]>;
   listRcasByStatus(status: RcaStatus): Promise<Rca[]>;

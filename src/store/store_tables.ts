@@ -80,6 +80,8 @@ export class StoreTables {
   #unit: Unit | undefined;
   readonly #onCommit: (changes: StoreChanges) => void;
   readonly #indexes = new Map<TableName, IndexDefinition[]>();
+  /** Per table, a number that changes whenever any of its rows does. */
+  readonly #revisions = new Map<TableName, number>();
 
   /**
    * Creates the tables.
@@ -94,6 +96,19 @@ export class StoreTables {
       this.#maps.set(name, new Map(initial?.rows[name] ?? []));
     }
     this.#counters = { ...initial?.counters };
+  }
+
+  /**
+   * A number that changes whenever a row of `table` is written, removed,
+   * forgotten or restored by a rolled-back unit: equal revisions mean equal
+   * rows, so a reader may cache what it derived from them.
+   */
+  revision(table: TableName): number {
+    return this.#revisions.get(table) ?? 0;
+  }
+
+  #touch(table: TableName): void {
+    this.#revisions.set(table, this.revision(table) + 1);
   }
 
   /** The live map of `table` (read it; write through {@linkcode put}). */
@@ -137,6 +152,7 @@ export class StoreTables {
   forget(table: TableName, keys: Iterable<RowKey>): void {
     const map = this.#maps.get(table)!;
     for (const key of keys) map.delete(key);
+    this.#touch(table);
   }
 
   /** Returns the next id of `counter` (from 1). */
@@ -168,6 +184,7 @@ export class StoreTables {
     }
     if (keep) map.set(key, value);
     else map.delete(key);
+    this.#touch(table);
     this.#reindex(table, key, previous, keep ? value : undefined);
     if (unit === undefined) {
       this.#commitSingle(new Map([[table, new Map([[key, value]])]]));
@@ -219,6 +236,7 @@ export class StoreTables {
       this.#reindex(table, key, map.get(key), had ? previous : undefined);
       if (had) map.set(key, previous);
       else map.delete(key);
+      this.#touch(table);
     }
     this.#counters = unit.counters;
   }

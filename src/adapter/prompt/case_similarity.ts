@@ -26,6 +26,26 @@ export interface SimilarityCase {
   readonly errorMessage: string;
 }
 
+/** A text compared with cases (a symptom's error pattern), with its words. */
+interface TextEntry {
+  /** Position in the order texts were first seen. */
+  readonly index: number;
+  readonly words: ReadonlySet<string>;
+  /** The text is empty or white space: it scores 0 against every case. */
+  readonly blank: boolean;
+}
+
+/**
+ * Scores against one case's signature, each O(1) after
+ * {@linkcode CaseSimilarity.scorer} counted the shared words once.
+ */
+export interface SimilarityScorer {
+  /** {@linkcode CaseSimilarity.between} the case and `otherId`. */
+  caseScore(otherId: number): number;
+  /** {@linkcode CaseSimilarity.toText} the case and `text`. */
+  textScore(text: string): number;
+}
+
 /** Cases sharing one signature. */
 interface SignatureGroup {
   /** Position in the order groups were created (by their lowest id). */
@@ -55,8 +75,10 @@ export class CaseSimilarity {
   readonly #groupList: SignatureGroup[] = [];
   /** The groups without words (blank-signature failures). */
   readonly #wordless: SignatureGroup[] = [];
-  /** Word sets of texts compared with cases (symptom error patterns). */
-  readonly #textWords = new Map<string, ReadonlySet<string>>();
+  /** Texts compared with cases (symptom error patterns), by text. */
+  readonly #texts = new Map<string, TextEntry>();
+  /** The texts holding each word. */
+  readonly #textsByWord = new Map<string, TextEntry[]>();
 
   /** Indexes `cases` (any order). */
   constructor(cases: Iterable<SimilarityCase>) {
@@ -122,15 +144,72 @@ export class CaseSimilarity {
    */
   toText(caseId: number, text: string): number {
     const group = this.#group(caseId);
-    if (group === undefined || text.trim() === "") return 0;
-    let words = this.#textWords.get(text);
-    if (words === undefined) {
-      words = signatureWords(
+    const entry = this.#text(text);
+    return group === undefined || entry.blank
+      ? 0
+      : similarity(group.words, entry.words);
+  }
+
+  /** The entry of `text`, made (and its words indexed) on first sight. */
+  #text(text: string): TextEntry {
+    let entry = this.#texts.get(text);
+    if (entry !== undefined) return entry;
+    entry = {
+      index: this.#texts.size,
+      words: signatureWords(
         failureSignature({ errorMessage: text, testName: "" }),
-      );
-      this.#textWords.set(text, words);
+      ),
+      blank: text.trim() === "",
+    };
+    this.#texts.set(text, entry);
+    for (const word of entry.words) {
+      const holding = this.#textsByWord.get(word);
+      if (holding === undefined) this.#textsByWord.set(word, [entry]);
+      else holding.push(entry);
     }
-    return similarity(group.words, words);
+    return entry;
+  }
+
+  /**
+   * Scores of other cases and of texts against `caseId`, equal to
+   * {@linkcode between} and {@linkcode toText}: the words the case shares
+   * with every signature and every text seen so far are counted once,
+   * through the word lists, so a prompt scoring every RCA and symptom of the
+   * run costs one array read each instead of a comparison of word sets. A
+   * text first seen after this call is compared directly.
+   */
+  scorer(caseId: number): SimilarityScorer {
+    const own = this.#group(caseId);
+    if (own === undefined) return { caseScore: () => 0, textScore: () => 0 };
+    const size = own.words.size;
+    const groupShared = new Int32Array(this.#groupList.length);
+    const textShared = new Int32Array(this.#texts.size);
+    for (const word of own.words) {
+      for (const group of this.#groupsByWord.get(word) ?? []) {
+        groupShared[group.index] += 1;
+      }
+      for (const entry of this.#textsByWord.get(word) ?? []) {
+        textShared[entry.index] += 1;
+      }
+    }
+    // Jaccard as `similarity` computes it: two empty sets are alike.
+    const jaccard = (n: number, other: number) =>
+      size === 0 && other === 0 ? 1 : n / (size + other - n);
+    return {
+      caseScore: (otherId) => {
+        const group = this.#group(otherId);
+        if (group === undefined) return 0;
+        if (group === own) return 1;
+        return jaccard(groupShared[group.index], group.words.size);
+      },
+      textScore: (text) => {
+        const entry = this.#text(text);
+        if (entry.blank) return 0;
+        return entry.index < textShared.length
+          ? jaccard(textShared[entry.index], entry.words.size)
+          : similarity(own.words, entry.words);
+      },
+    };
   }
 
   /**

@@ -89,3 +89,47 @@ Deno.test("CaseSimilarity.nearest() of an unknown case is empty", () => {
   assert.deepEqual(index.nearest(2, 3), []);
   assert.deepEqual(index.nearest(1, 3), []);
 });
+
+Deno.test("CaseSimilarity.scorer gives exactly between() and toText(), wordless and blank signatures and texts first seen later included", () => {
+  const messages = [
+    "lease expired after probe timeout on node <n>",
+    "lease expired after probe timeout",
+    "disk full on node",
+    "!!! ???",
+    "",
+    "probe timeout",
+    "expected 3 got 4 in reconcile loop",
+  ];
+  const cases: SimilarityCase[] = [];
+  for (let id = 1; id <= 40; id++) {
+    cases.push({
+      id,
+      name: id % 5 === 0 ? "?" : `test ${id % 3} reconcile`,
+      errorMessage: messages[(id * 3) % messages.length],
+    });
+  }
+  const index = new CaseSimilarity(cases);
+  const texts = [...messages, "  ", "timeout of lease", "#$%"];
+  // Some texts are seen before a scorer is made, the rest only after.
+  for (const text of texts.slice(0, 4)) index.toText(1, text);
+  for (const self of cases) {
+    const scorer = index.scorer(self.id);
+    for (const other of [...cases, { id: 999 }]) {
+      assert.equal(
+        scorer.caseScore(other.id),
+        index.between(self.id, other.id),
+        `case ${self.id} vs ${other.id}`,
+      );
+    }
+    for (const text of texts) {
+      assert.equal(
+        scorer.textScore(text),
+        index.toText(self.id, text),
+        `case ${self.id} vs "${text}"`,
+      );
+    }
+  }
+  const unknown = index.scorer(999);
+  assert.equal(unknown.caseScore(1), 0);
+  assert.equal(unknown.textScore(messages[0]), 0);
+});

@@ -36,6 +36,7 @@ import {
 } from "../../pipeline/thresholds.ts";
 import type { Case, Rca, Store, Symptom, Triage } from "../../store/store.ts";
 import { CaseSimilarity } from "./case_similarity.ts";
+import { mostRelevant } from "./most_relevant.ts";
 import type {
   RepoConfig,
   ShortStepName,
@@ -606,6 +607,23 @@ function byId<T extends { readonly id: number }>(a: T, b: T): number {
   return a.id - b.id;
 }
 
+/** The item of `sorted` (ascending ids) with `id`, by binary search. */
+function findById<T extends { readonly id: number }>(
+  sorted: readonly T[],
+  id: number,
+): T | undefined {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const at = sorted[mid].id;
+    if (at === id) return sorted[mid];
+    if (at < id) low = mid + 1;
+    else high = mid - 1;
+  }
+  return undefined;
+}
+
 function failureView(record: Case): FailureView {
   const hasErrorMessage = record.errorMessage.trim() !== "";
   const hasLogSnippet = record.logSnippet.trim() !== "";
@@ -676,7 +694,9 @@ interface StoreFacts {
   readonly cases: Map<number, Case>;
   /** The most similar other cases, best first. */
   readonly window: readonly Case[];
-  readonly rcas: ReadonlyMap<number, Rca>;
+  /** Every RCA of the store, sorted by id (a snapshot: not copied). */
+  readonly rcas: readonly Readonly<Rca>[];
+  /** Every symptom of the store, sorted by id (a snapshot: not copied). */
   readonly symptoms: readonly Readonly<Symptom>[];
   readonly triage: Triage | undefined;
 }
@@ -702,35 +722,15 @@ async function readStore(
     cases.set(id, other);
     window.push(other);
   }
-  const rcas = new Map(
-    (await store.listRcas()).sort(byId).map((rca) => [rca.id, rca]),
-  );
-  const symptoms = [...await store.snapshotSymptoms()].sort(byId);
   return {
     self,
     cases,
     window,
-    rcas,
-    symptoms,
+    rcas: await store.snapshotRcas(),
+    symptoms: await store.snapshotSymptoms(),
     triage: await store.getTriage(caseId),
     similarity: index,
   };
-}
-
-/**
- * The `max` items with the highest score, ties by the lower id, returned by
- * id.
- */
-function mostRelevant<T extends { readonly id: number }>(
-  items: readonly T[],
-  score: (item: T) => number,
-  max: number,
-): T[] {
-  return items.map((item) => ({ item, score: score(item) }))
-    .sort((a, b) => b.score - a.score || a.item.id - b.item.id)
-    .slice(0, max)
-    .map((s) => s.item)
-    .sort(byId);
 }
 
 /** `value` when it is a positive integer; a RangeError naming `name` otherwise. */
@@ -763,11 +763,11 @@ function thresholdsView(thresholds: Thresholds): ThresholdsView {
 async function linkedRcaIds(
   store: Store,
   symptomId: number,
-  known: ReadonlyMap<number, Rca>,
+  known: readonly Readonly<Rca>[],
 ): Promise<number[]> {
   const ids = new Set<number>();
   for (const link of await store.getRcasForSymptom(symptomId)) {
-    const rca = known.get(link.rcaId) ?? await store.getRca(link.rcaId);
+    const rca = findById(known, link.rcaId) ?? await store.getRca(link.rcaId);
     if (rca !== undefined && rca.status !== "archived") ids.add(rca.id);
   }
   return [...ids].sort((a, b) => a - b);
@@ -1082,7 +1082,7 @@ async function historySymptom(
   symptoms: readonly Readonly<Symptom>[],
 ): Promise<Readonly<Symptom> | undefined> {
   if (self.symptomId !== 0) {
-    return symptoms.find((s) => s.id === self.symptomId) ??
+    return findById(symptoms, self.symptomId) ??
       await store.getSymptom(self.symptomId);
   }
   if (step !== "F0_RECALL") return undefined;
@@ -1134,7 +1134,7 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
     rca.originCaseId === self.id || rca.id === self.rcaId;
   const shownRcaIds = (ids: readonly number[]) =>
     ids.filter((id) => {
-      const rca = rcas.get(id);
+      const rca = findById(rcas, id);
       return rca !== undefined && !isOwn(rca);
     });
 
@@ -1146,19 +1146,22 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
 
   // RCAs: those of the case's symptom first, then by how much their origin
   // case, or a consulted case linked to them, looks like this failure.
-  const rcaScore = new Map<number, number>();
-  for (const rca of rcas.values()) {
-    rcaScore.set(rca.id, similarity.between(self.id, rca.originCaseId));
-  }
+  const scorer = similarity.scorer(self.id);
+  const windowScore = new Map<number, number>();
   for (const other of facts.window) {
-    const score = similarity.between(self.id, other.id);
-    if (other.rcaId !== 0 && score > (rcaScore.get(other.rcaId) ?? 0)) {
-      rcaScore.set(other.rcaId, score);
+    const score = scorer.caseScore(other.id);
+    if (other.rcaId !== 0 && score > (windowScore.get(other.rcaId) ?? 0)) {
+      windowScore.set(other.rcaId, score);
     }
   }
-  const scoreOf = (rca: Rca) =>
-    symptomRcas.has(rca.id) ? 2 : rcaScore.get(rca.id) ?? 0;
-  const liveRcas = [...rcas.values()].filter((rca) =>
+  const rcaScore = (rca: Readonly<Rca>) =>
+    Math.max(
+      scorer.caseScore(rca.originCaseId),
+      windowScore.get(rca.id) ?? 0,
+    );
+  const scoreOf = (rca: Readonly<Rca>) =>
+    symptomRcas.has(rca.id) ? 2 : rcaScore(rca);
+  const liveRcas = rcas.filter((rca) =>
     rca.status !== "archived" && !isOwn(rca)
   );
   const shownRcas = mostRelevant(liveRcas, scoreOf, max);
@@ -1166,13 +1169,13 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
     mostRelevant(shownRcas, scoreOf, maxDetailed).map((rca) => rca.id),
   );
   const priorRcaRecords = mostRelevant(
-    [...symptomRcas].map((id) => rcas.get(id)!),
-    (rca) => rcaScore.get(rca.id) ?? 0,
+    [...symptomRcas].map((id) => findById(rcas, id)!),
+    rcaScore,
     maxDetailed,
   );
   const caseRcaRecord = self.rcaId === 0
     ? undefined
-    : rcas.get(self.rcaId) ?? await store.getRca(self.rcaId);
+    : findById(rcas, self.rcaId) ?? await store.getRca(self.rcaId);
   // The origins of the RCAs shown, so their linked cases include them.
   for (const rca of [...shownRcas, ...priorRcaRecords, caseRcaRecord]) {
     if (rca === undefined || cases.has(rca.originCaseId)) continue;
@@ -1204,8 +1207,7 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
 
   const shownSymptoms = mostRelevant(
     facts.symptoms,
-    (s) =>
-      s.id === symptom?.id ? 2 : similarity.toText(self.id, s.errorPattern),
+    (s) => s.id === symptom?.id ? 2 : scorer.textScore(s.errorPattern),
     max,
   );
   const knownSymptoms: SymptomView[] = [];
