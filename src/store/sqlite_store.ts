@@ -150,10 +150,12 @@ class SqliteWriter {
   }
 
   add(changes: StoreChanges): void {
-    for (const [table, rows] of changes.rows) {
+    const { tables, keys, values } = changes;
+    for (let i = 0; i < tables.length; i++) {
+      const table = tables[i];
       let pending = this.#pending.get(table);
       if (pending === undefined) this.#pending.set(table, pending = new Map());
-      for (const [key, value] of rows) pending.set(key, value);
+      pending.set(keys[i], values[i]);
     }
     this.#pendingCounters = changes.counters;
   }
@@ -218,18 +220,6 @@ class SqliteWriter {
   #writeTable(table: TableName, rows: Map<RowKey, unknown>): void {
     const sql = SQL_TABLES[table];
     const keyColumn = TEXT_KEYED.has(table) ? "key" : "id";
-    const upserts: (string | number)[] = [];
-    for (const [key, value] of rows) {
-      if (value === undefined) {
-        this.#statement(
-          this.#delete,
-          table,
-          `DELETE FROM ${sql} WHERE ${keyColumn} = ?`,
-        ).run(key);
-      } else {
-        upserts.push(key, JSON.stringify(value));
-      }
-    }
     const multi = this.#statement(
       this.#multi,
       table,
@@ -237,16 +227,31 @@ class SqliteWriter {
         Array(CHUNK).fill("(?, ?)").join(", ")
       }`,
     );
-    let i = 0;
-    for (; i + 2 * CHUNK <= upserts.length; i += 2 * CHUNK) {
-      multi.run(...upserts.slice(i, i + 2 * CHUNK));
-    }
+    // Rows are encoded and bound a chunk at a time, into one reused array.
+    const chunk: (string | number)[] = new Array(2 * CHUNK);
+    let n = 0;
+    rows.forEach((value, key) => {
+      if (value === undefined) {
+        this.#statement(
+          this.#delete,
+          table,
+          `DELETE FROM ${sql} WHERE ${keyColumn} = ?`,
+        ).run(key);
+        return;
+      }
+      chunk[n++] = key;
+      chunk[n++] = JSON.stringify(value);
+      if (n === chunk.length) {
+        multi.run(...chunk);
+        n = 0;
+      }
+    });
     const single = this.#statement(
       this.#single,
       table,
       `INSERT OR REPLACE INTO ${sql}(${keyColumn}, record) VALUES (?, ?)`,
     );
-    for (; i < upserts.length; i += 2) single.run(upserts[i], upserts[i + 1]);
+    for (let i = 0; i < n; i += 2) single.run(chunk[i], chunk[i + 1]);
   }
 }
 
