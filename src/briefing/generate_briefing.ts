@@ -221,8 +221,8 @@ function signatureOf(message: string): string {
 async function readSnapshot(store: Store): Promise<Snapshot> {
   const [symptoms, rcas, cases] = await Promise.all([
     store.snapshotSymptoms(),
-    store.listRcas(),
-    store.listCases(),
+    store.snapshotRcas(),
+    store.snapshotCases(),
   ]);
   const liveRcas = new Map(
     rcas.filter((rca) => rca.status !== "archived").map((rca) => [rca.id, rca]),

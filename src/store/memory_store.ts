@@ -261,16 +261,22 @@ export class MemoryStore implements Store {
   }
 
   #putCase(record: Case): Case {
+    // Stored rows are frozen: snapshots hand them out without copying.
+    Object.freeze(record);
     this.#tables.put("cases", record.id, record);
     return copyRecord(record);
   }
 
   #putSymptom(record: Symptom): Symptom {
+    // Stored rows are frozen: snapshots hand them out without copying.
+    Object.freeze(record);
     this.#tables.put("symptoms", record.id, record);
     return copyRecord(record);
   }
 
   #putRca(record: Rca): Rca {
+    // Stored rows are frozen: snapshots hand them out without copying.
+    freezeRca(record);
     this.#tables.put("rcas", record.id, record);
     return copyRca(record);
   }
@@ -402,6 +408,14 @@ export class MemoryStore implements Store {
   /** Returns copies of every case, sorted by id. */
   listCases(): Promise<Case[]> {
     return settle(() => sortedById(this.#cases.values(), copyRecord));
+  }
+
+  /**
+   * Returns a frozen point-in-time copy of every case, sorted by id: later
+   * writes to the store do not show in it.
+   */
+  snapshotCases(): Promise<readonly Readonly<Case>[]> {
+    return settle(() => this.#snapshot<Case>("cases", Object.freeze));
   }
 
   listCasesByRca(rcaId: number): Promise<Case[]> {
@@ -598,7 +612,8 @@ export class MemoryStore implements Store {
     let sorted = true;
     for (const row of this.#tables.map<T>(table).values()) {
       if (rows.length > 0 && row.id < rows[rows.length - 1].id) sorted = false;
-      rows.push(freeze(row));
+      // Rows written here are frozen already; rows loaded from a file not.
+      rows.push(Object.isFrozen(row) ? row : freeze(row));
     }
     if (!sorted) rows.sort((a, b) => a.id - b.id);
     Object.freeze(rows);
@@ -678,10 +693,11 @@ export class MemoryStore implements Store {
           symptom.status === "active" &&
           Date.parse(symptom.lastSeenAt) < cutoff
         ) {
-          this.#tables.put("symptoms", symptom.id, {
-            ...symptom,
-            status: "dormant",
-          });
+          this.#tables.put(
+            "symptoms",
+            symptom.id,
+            Object.freeze({ ...symptom, status: "dormant" }),
+          );
           count++;
         }
       }

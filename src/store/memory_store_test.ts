@@ -839,6 +839,25 @@ Deno.test("MemoryStore snapshots are taken again only after their table changed,
   assert.equal(await store.snapshotSymptoms(), symptoms);
 });
 
+Deno.test("MemoryStore.snapshotCases() returns frozen cases by id, a new array after a case changed, and copies elsewhere", async () => {
+  const { store } = newStore();
+  await addCase(store, "a");
+  await addCase(store, "b");
+  const cases = await store.snapshotCases();
+  assert.ok(Object.isFrozen(cases) && cases.every(Object.isFrozen));
+  assert.deepEqual(cases.map((c) => c.name), ["a", "b"]);
+  assert.equal(await store.snapshotCases(), cases);
+  await store.updateCaseStatus(1, "closed");
+  const after = await store.snapshotCases();
+  assert.notEqual(after, cases);
+  assert.equal(cases[0].status, "open");
+  assert.equal(after[0].status, "closed");
+  // What get and list return is still a copy the caller may change.
+  const got = (await store.getCase(1))!;
+  (got as { name: string }).name = "changed";
+  assert.equal((await store.getCase(1))?.name, "a");
+});
+
 Deno.test("MemoryStore.snapshotRcas() returns frozen RCAs, their lists frozen too", async () => {
   const { store } = newStore();
   await store.saveRca(rcaInput({ affectedVersions: ["4.21"] }));

@@ -353,6 +353,11 @@ export interface Store {
   createCase(input: NewCase): Promise<Case>;
   getCase(id: number): Promise<Case | undefined>;
   listCases(): Promise<Case[]>;
+  /**
+   * A frozen point-in-time copy of every case, sorted by id (the same array
+   * again while no case changes).
+   */
+  snapshotCases(): Promise<readonly Readonly<Case>[]>;
   /** Cases linked to RCA `rcaId`, ordered by id (an index, not a scan). */
   listCasesByRca(rcaId: number): Promise<Case[]>;
   updateCaseStatus(id: number, status: CaseStatus): Promise<Case>;

@@ -44,7 +44,20 @@ export interface SimilarityScorer {
   caseScore(otherId: number): number;
   /** {@linkcode CaseSimilarity.toText} the case and `text`. */
   textScore(text: string): number;
+  /**
+   * {@linkcode textScore} of the text with id `textId` (see
+   * {@linkcode CaseSimilarity.textIds}).
+   */
+  textScoreOf(textId: number): number;
 }
+
+/** How many signatures' scorers {@linkcode CaseSimilarity} keeps. */
+const MAX_CACHED_SCORERS = 64;
+/**
+ * How many texts may be first seen after a scorer counted before it is
+ * counted again (each of those is compared word by word).
+ */
+const MAX_TEXTS_AFTER_SCORER = 64;
 
 /** Cases sharing one signature. */
 interface SignatureGroup {
@@ -62,6 +75,8 @@ interface SignatureGroup {
 export class CaseSimilarity {
   readonly #groups = new Map<string, SignatureGroup>();
   readonly #signatureOf = new Map<number, string>();
+  /** The group of each case id. */
+  readonly #groupOf = new Map<number, SignatureGroup>();
   /**
    * The head of each signature's ranking (case ids, best first), built
    * lazily and only as long as a call needed: a whole ranking per signature
@@ -77,6 +92,17 @@ export class CaseSimilarity {
   readonly #wordless: SignatureGroup[] = [];
   /** Texts compared with cases (symptom error patterns), by text. */
   readonly #texts = new Map<string, TextEntry>();
+  /** Texts by their id (the order they were first seen). */
+  readonly #textList: TextEntry[] = [];
+  /** The items {@linkcode textIds} was last called with, and their ids. */
+  #lastTextIds:
+    | { readonly items: unknown; readonly ids: Int32Array }
+    | undefined;
+  /** Recent scorers by signature group, oldest first. */
+  readonly #scorers = new Map<
+    SignatureGroup,
+    { readonly scorer: SimilarityScorer; readonly texts: number }
+  >();
   /** The texts holding each word. */
   readonly #textsByWord = new Map<string, TextEntry[]>();
 
@@ -104,8 +130,10 @@ export class CaseSimilarity {
           if (holding === undefined) this.#groupsByWord.set(word, [created]);
           else holding.push(created);
         }
+        this.#groupOf.set(c.id, created);
       } else {
         group.caseIds.push(c.id);
+        this.#groupOf.set(c.id, group);
       }
     }
   }
@@ -121,8 +149,7 @@ export class CaseSimilarity {
   }
 
   #group(caseId: number): SignatureGroup | undefined {
-    const signature = this.#signatureOf.get(caseId);
-    return signature === undefined ? undefined : this.#groups.get(signature);
+    return this.#groupOf.get(caseId);
   }
 
   /**
@@ -150,6 +177,23 @@ export class CaseSimilarity {
       : similarity(group.words, entry.words);
   }
 
+  /**
+   * The text id of each item's text, for
+   * {@linkcode SimilarityScorer.textScoreOf}: an array a prompt reuses while
+   * `items` is the same array (the store's symptom snapshot changes less
+   * often than prompts are built), so scoring every symptom reads arrays
+   * instead of looking each pattern up.
+   */
+  textIds<T>(items: readonly T[], textOf: (item: T) => string): Int32Array {
+    if (this.#lastTextIds?.items === items) return this.#lastTextIds.ids;
+    const ids = Int32Array.from(
+      items,
+      (item) => this.#text(textOf(item)).index,
+    );
+    this.#lastTextIds = { items, ids };
+    return ids;
+  }
+
   /** The entry of `text`, made (and its words indexed) on first sight. */
   #text(text: string): TextEntry {
     let entry = this.#texts.get(text);
@@ -162,6 +206,7 @@ export class CaseSimilarity {
       blank: text.trim() === "",
     };
     this.#texts.set(text, entry);
+    this.#textList.push(entry);
     for (const word of entry.words) {
       const holding = this.#textsByWord.get(word);
       if (holding === undefined) this.#textsByWord.set(word, [entry]);
@@ -180,7 +225,28 @@ export class CaseSimilarity {
    */
   scorer(caseId: number): SimilarityScorer {
     const own = this.#group(caseId);
-    if (own === undefined) return { caseScore: () => 0, textScore: () => 0 };
+    if (own === undefined) {
+      return { caseScore: () => 0, textScore: () => 0, textScoreOf: () => 0 };
+    }
+    // Cases of one signature share a scorer while few texts were added
+    // since it counted (the later ones are compared directly).
+    const cached = this.#scorers.get(own);
+    if (
+      cached !== undefined &&
+      this.#texts.size - cached.texts <= MAX_TEXTS_AFTER_SCORER
+    ) {
+      return cached.scorer;
+    }
+    const scorer = this.#newScorer(own);
+    this.#scorers.delete(own);
+    this.#scorers.set(own, { scorer, texts: this.#texts.size });
+    if (this.#scorers.size > MAX_CACHED_SCORERS) {
+      this.#scorers.delete(this.#scorers.keys().next().value!);
+    }
+    return scorer;
+  }
+
+  #newScorer(own: SignatureGroup): SimilarityScorer {
     const size = own.words.size;
     const groupShared = new Int32Array(this.#groupList.length);
     const textShared = new Int32Array(this.#texts.size);
@@ -195,6 +261,12 @@ export class CaseSimilarity {
     // Jaccard as `similarity` computes it: two empty sets are alike.
     const jaccard = (n: number, other: number) =>
       size === 0 && other === 0 ? 1 : n / (size + other - n);
+    const textScoreOf = (entry: TextEntry) => {
+      if (entry.blank) return 0;
+      return entry.index < textShared.length
+        ? jaccard(textShared[entry.index], entry.words.size)
+        : similarity(own.words, entry.words);
+    };
     return {
       caseScore: (otherId) => {
         const group = this.#group(otherId);
@@ -202,13 +274,8 @@ export class CaseSimilarity {
         if (group === own) return 1;
         return jaccard(groupShared[group.index], group.words.size);
       },
-      textScore: (text) => {
-        const entry = this.#text(text);
-        if (entry.blank) return 0;
-        return entry.index < textShared.length
-          ? jaccard(textShared[entry.index], entry.words.size)
-          : similarity(own.words, entry.words);
-      },
+      textScore: (text) => textScoreOf(this.#text(text)),
+      textScoreOf: (textId) => textScoreOf(this.#textList[textId]),
     };
   }
 

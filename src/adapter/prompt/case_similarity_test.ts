@@ -133,3 +133,30 @@ Deno.test("CaseSimilarity.scorer gives exactly between() and toText(), wordless 
   assert.equal(unknown.caseScore(1), 0);
   assert.equal(unknown.textScore(messages[0]), 0);
 });
+
+Deno.test("CaseSimilarity.textIds gives ids whose textScoreOf equals toText, the same array again for the same items", () => {
+  const index = new CaseSimilarity([
+    { id: 1, name: "t", errorMessage: "lease expired after probe timeout" },
+    { id: 2, name: "t", errorMessage: "disk full" },
+  ]);
+  const items = [
+    { pattern: "probe timeout" },
+    { pattern: "" },
+    { pattern: "disk full on node" },
+    { pattern: "probe timeout" },
+  ];
+  const ids = index.textIds(items, (item) => item.pattern);
+  assert.equal(index.textIds(items, (item) => item.pattern), ids);
+  assert.equal(ids[0], ids[3]);
+  const scorer = index.scorer(1);
+  items.forEach((item, at) => {
+    assert.equal(scorer.textScoreOf(ids[at]), index.toText(1, item.pattern));
+  });
+  // A new array is looked at again, texts first seen after the scorer too.
+  const later = [{ pattern: "lease expired" }];
+  const laterIds = index.textIds(later, (item) => item.pattern);
+  assert.equal(
+    scorer.textScoreOf(laterIds[0]),
+    index.toText(1, "lease expired"),
+  );
+});

@@ -8,7 +8,7 @@
  * The `max` items with the highest `score`, ties by the lower id, returned
  * by id: what sorting every item by score would give, found in one pass that
  * keeps only the best `max` (a prompt picks 8 of thousands of RCAs and
- * symptoms at every step). `score` is called once per item.
+ * symptoms at every step). `score` is called once per item, with its position.
  *
  * @example
  * ```ts
@@ -22,18 +22,22 @@
  */
 export function mostRelevant<T extends { readonly id: number }>(
   items: Iterable<T>,
-  score: (item: T) => number,
+  score: (item: T, index: number) => number,
   max: number,
 ): T[] {
   const best: { item: T; score: number }[] = [];
-  const before = (a: { item: T; score: number }, b: typeof a) =>
-    a.score > b.score || (a.score === b.score && a.item.id < b.item.id);
+  const before = (value: number, id: number, b: { item: T; score: number }) =>
+    value > b.score || (value === b.score && id < b.item.id);
+  let index = 0;
   for (const item of items) {
-    const entry = { item, score: score(item) };
-    if (best.length >= max && !before(entry, best[best.length - 1])) continue;
+    const value = score(item, index++);
+    // Most items lose to the worst kept one: no allocation for them.
+    if (best.length >= max && !before(value, item.id, best[best.length - 1])) {
+      continue;
+    }
     let at = best.length;
-    while (at > 0 && before(entry, best[at - 1])) at -= 1;
-    best.splice(at, 0, entry);
+    while (at > 0 && before(value, item.id, best[at - 1])) at -= 1;
+    best.splice(at, 0, { item, score: value });
     if (best.length > max) best.pop();
   }
   return best.map((b) => b.item).sort((a, b) => a.id - b.id);

@@ -794,10 +794,16 @@ function symptomView(
   };
 }
 
+/**
+ * Version order: what `a.localeCompare(b, "en", { numeric: true })` gives,
+ * through one collator instead of one made per comparison.
+ */
+const VERSION_ORDER = new Intl.Collator("en", { numeric: true });
+
 /** Distinct version labels, in version order. */
 function versionList(labels: Iterable<string>): string {
   const distinct = [...new Set(labels)].filter((v) => v !== "");
-  distinct.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  distinct.sort(VERSION_ORDER.compare);
   return joined(distinct.map(cell), "(unknown)");
 }
 
@@ -1205,9 +1211,10 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
     .slice(0, max).sort(byId).map((c) => caseView(c, versionOf));
   const otherCount = Math.max(0, similarity.size - 1);
 
+  const textIds = similarity.textIds(facts.symptoms, (s) => s.errorPattern);
   const shownSymptoms = mostRelevant(
     facts.symptoms,
-    (s) => s.id === symptom?.id ? 2 : scorer.textScore(s.errorPattern),
+    (s, at) => s.id === symptom?.id ? 2 : scorer.textScoreOf(textIds[at]),
     max,
   );
   const knownSymptoms: SymptomView[] = [];
