@@ -141,9 +141,11 @@ export function withError(state: CaseState, message: string): CaseState {
 
 /** Short names of the steps the case has executed, in order. */
 export function pathOf(state: CaseState): ShortStepName[] {
-  return state.history.flatMap((entry) =>
-    isPipelineStep(entry.step) ? [STEP_INFO[entry.step].short] : []
-  );
+  const path: ShortStepName[] = [];
+  for (const entry of state.history) {
+    if (isPipelineStep(entry.step)) path.push(STEP_INFO[entry.step].short);
+  }
+  return path;
 }
 
 /** The number of pipeline steps `state` has taken (the length of its path). */

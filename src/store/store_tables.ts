@@ -65,6 +65,13 @@ interface IndexDefinition {
   readonly groups: Map<unknown, Set<RowKey>>;
 }
 
+/** One table: its rows, its indexes and its revision (one lookup a write). */
+interface Table {
+  readonly rows: Map<RowKey, unknown>;
+  readonly indexes: IndexDefinition[];
+  revision: number;
+}
+
 interface UndoEntry {
   readonly table: TableName;
   readonly key: RowKey;
@@ -85,13 +92,10 @@ interface Unit {
  * Units do not nest: a unit started inside another joins it.
  */
 export class StoreTables {
-  readonly #maps = new Map<TableName, Map<RowKey, unknown>>();
+  readonly #tables = new Map<TableName, Table>();
   #counters: Record<string, number> = {};
   #unit: Unit | undefined;
   readonly #onCommit: (changes: StoreChanges) => void;
-  readonly #indexes = new Map<TableName, IndexDefinition[]>();
-  /** Per table, a number that changes whenever any of its rows does. */
-  readonly #revisions = new Map<TableName, number>();
 
   /**
    * Creates the tables.
@@ -103,7 +107,11 @@ export class StoreTables {
   constructor(onCommit: (changes: StoreChanges) => void, initial?: StoreRows) {
     this.#onCommit = onCommit;
     for (const name of TABLE_NAMES) {
-      this.#maps.set(name, new Map(initial?.rows[name] ?? []));
+      this.#tables.set(name, {
+        rows: new Map(initial?.rows[name] ?? []),
+        indexes: [],
+        revision: 0,
+      });
     }
     this.#counters = { ...initial?.counters };
   }
@@ -114,16 +122,12 @@ export class StoreTables {
    * rows, so a reader may cache what it derived from them.
    */
   revision(table: TableName): number {
-    return this.#revisions.get(table) ?? 0;
-  }
-
-  #touch(table: TableName): void {
-    this.#revisions.set(table, this.revision(table) + 1);
+    return this.#tables.get(table)!.revision;
   }
 
   /** The live map of `table` (read it; write through {@linkcode put}). */
   map<V>(table: TableName): ReadonlyMap<RowKey, V> {
-    return this.#maps.get(table) as Map<RowKey, V>;
+    return this.#tables.get(table)!.rows as Map<RowKey, V>;
   }
 
   /**
@@ -136,21 +140,24 @@ export class StoreTables {
       keyOf: keyOf as (row: unknown) => unknown,
       groups: new Map(),
     };
-    let list = this.#indexes.get(table);
-    if (list === undefined) this.#indexes.set(table, list = []);
-    list.push(definition);
-    for (const [key, row] of this.#maps.get(table)!) {
-      indexAdd(definition, key, row);
-    }
+    const slot = this.#tables.get(table)!;
+    slot.indexes.push(definition);
+    for (const [key, row] of slot.rows) indexAdd(definition, key, row);
     return definition.groups;
   }
 
-  #reindex(table: TableName, key: RowKey, before: unknown, after: unknown) {
-    const list = this.#indexes.get(table);
-    if (list === undefined) return;
-    for (const definition of list) {
-      if (before !== undefined) indexRemove(definition, key, before);
-      if (after !== undefined) indexAdd(definition, key, after);
+  /**
+   * Moves `key` in the indexes of `slot` from the groups of row `before` to
+   * those of row `after` (`undefined`: no row); a group that stays is left
+   * alone.
+   */
+  #reindex(slot: Table, key: RowKey, before: unknown, after: unknown) {
+    for (const definition of slot.indexes) {
+      const from = before === undefined ? undefined : definition.keyOf(before);
+      const to = after === undefined ? undefined : definition.keyOf(after);
+      if (from === to) continue;
+      if (from !== undefined) removeFromGroup(definition, key, from);
+      if (to !== undefined) addToGroup(definition, key, to);
     }
   }
 
@@ -160,9 +167,9 @@ export class StoreTables {
    * file when they are listed. For tables without an index only.
    */
   forget(table: TableName, keys: Iterable<RowKey>): void {
-    const map = this.#maps.get(table)!;
-    for (const key of keys) map.delete(key);
-    this.#touch(table);
+    const slot = this.#tables.get(table)!;
+    for (const key of keys) slot.rows.delete(key);
+    slot.revision++;
   }
 
   /** Returns the next id of `counter` (from 1). */
@@ -180,22 +187,26 @@ export class StoreTables {
 
   /** Removes a row; returns false when it was absent. */
   delete(table: TableName, key: RowKey): boolean {
-    if (!this.#maps.get(table)!.has(key)) return false;
+    if (!this.#tables.get(table)!.rows.has(key)) return false;
     this.#write(table, key, undefined, false);
     return true;
   }
 
   #write(table: TableName, key: RowKey, value: unknown, keep: boolean): void {
-    const map = this.#maps.get(table)!;
+    const slot = this.#tables.get(table)!;
+    const map = slot.rows;
     const unit = this.#unit;
     const previous = map.get(key);
     if (unit !== undefined) {
-      unit.undo.push({ table, key, had: map.has(key), previous });
+      const had = previous !== undefined || map.has(key);
+      unit.undo.push({ table, key, had, previous });
     }
     if (keep) map.set(key, value);
     else map.delete(key);
-    this.#touch(table);
-    this.#reindex(table, key, previous, keep ? value : undefined);
+    slot.revision++;
+    if (slot.indexes.length > 0) {
+      this.#reindex(slot, key, previous, keep ? value : undefined);
+    }
     if (unit === undefined) {
       this.#commitSingle([table], [key], [value]);
       return;
@@ -253,11 +264,12 @@ export class StoreTables {
   #rollback(unit: Unit): void {
     for (let i = unit.undo.length - 1; i >= 0; i--) {
       const { table, key, had, previous } = unit.undo[i];
-      const map = this.#maps.get(table)!;
-      this.#reindex(table, key, map.get(key), had ? previous : undefined);
+      const slot = this.#tables.get(table)!;
+      const map = slot.rows;
+      this.#reindex(slot, key, map.get(key), had ? previous : undefined);
       if (had) map.set(key, previous);
       else map.delete(key);
-      this.#touch(table);
+      slot.revision++;
     }
     this.#counters = unit.counters;
   }
@@ -265,15 +277,20 @@ export class StoreTables {
 
 function indexAdd(definition: IndexDefinition, key: RowKey, row: unknown) {
   const group = definition.keyOf(row);
-  if (group === undefined) return;
+  if (group !== undefined) addToGroup(definition, key, group);
+}
+
+function addToGroup(definition: IndexDefinition, key: RowKey, group: unknown) {
   let keys = definition.groups.get(group);
   if (keys === undefined) definition.groups.set(group, keys = new Set());
   keys.add(key);
 }
 
-function indexRemove(definition: IndexDefinition, key: RowKey, row: unknown) {
-  const group = definition.keyOf(row);
-  if (group === undefined) return;
+function removeFromGroup(
+  definition: IndexDefinition,
+  key: RowKey,
+  group: unknown,
+) {
   const keys = definition.groups.get(group);
   if (keys === undefined) return;
   keys.delete(key);
