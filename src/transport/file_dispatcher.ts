@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { readTextIfExistsSync } from "../util/read_json_file.ts";
 import { dirname, join, resolve } from "node:path";
 import type { DispatchContext, Dispatcher } from "./dispatcher.ts";
@@ -32,7 +33,12 @@ import {
 } from "./artifact_watcher.ts";
 import { SIGNAL_FILE, type SignalStatus, writeSignalSync } from "./signal.ts";
 import { CLAIM_FILE, parseClaim } from "./claim.ts";
-import { confinePathSync, PathConfinementError } from "../util/confine_path.ts";
+import {
+  type ConfinedPath,
+  confineParentSync,
+  lstatConfinedSync,
+  PathConfinementError,
+} from "../util/confine_path.ts";
 import { Wake } from "../util/wake.ts";
 import type { PipelineStep } from "../pipeline/step.ts";
 import {
@@ -441,6 +447,8 @@ class FileDispatch {
   readonly #deadline: number;
   #handle: WatchHandle | undefined;
   #consumer: Promise<void> | undefined;
+  /** The removal of the previous signal, renamed away by `start`. */
+  #retiring: Promise<void> | undefined;
   #timer: TimerId | undefined;
   #stopped = false;
   /** The watch was closed: the outcome is known, or the dispatch stopped. */
@@ -476,17 +484,23 @@ class FileDispatch {
    */
   start(): void {
     const { artifactPath, claimPath, signalPath } = this.#target;
-    this.#confine(artifactPath);
-    try {
-      Deno.mkdirSync(this.#dir, { recursive: true });
-    } catch (error) {
-      throw this.#ioError("create directory", this.#dir, error);
+    // The checks' `lstat`s say what exists: the directory, an old artifact,
+    // an old signal; only those are created or removed.
+    const artifact = this.#confine(artifactPath);
+    if (artifact.dirExists !== true) {
+      try {
+        Deno.mkdirSync(this.#dir, { recursive: true });
+      } catch (error) {
+        throw this.#ioError("create directory", this.#dir, error);
+      }
     }
-    try {
-      Deno.removeSync(artifactPath);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) {
-        throw this.#ioError("remove old artifact", artifactPath, error);
+    if (artifact.info !== undefined) {
+      try {
+        Deno.removeSync(artifactPath);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) {
+          throw this.#ioError("remove old artifact", artifactPath, error);
+        }
       }
     }
     try {
@@ -498,13 +512,23 @@ class FileDispatch {
     }
     // The old signal (an earlier dispatch's, finished) goes too, so the
     // `waiting` signal's rename replaces no file: on ext4 a rename over one
-    // costs a forced block allocation (see `atomicWriteTextFileSync`).
-    this.#confine(signalPath);
-    try {
-      Deno.removeSync(signalPath);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) {
-        throw this.#ioError("remove old signal", signalPath, error);
+    // costs a forced block allocation (see `atomicWriteTextFileSync`). It is
+    // renamed out of the way and removed off the main thread: freeing its
+    // blocks waits for the disk (a discard), up to half a millisecond.
+    if (this.#confine(signalPath).info !== undefined) {
+      const retired = join(
+        this.#dir,
+        `.${SIGNAL_FILE}.${crypto.randomUUID().slice(0, 8)}.old`,
+      );
+      try {
+        Deno.renameSync(signalPath, retired);
+        this.#retiring = Deno.remove(retired).catch(() => {
+          // A leftover hidden file is harmless; the dispatch goes on.
+        });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) {
+          throw this.#ioError("remove old signal", signalPath, error);
+        }
       }
     }
     this.#writeSignal("waiting");
@@ -595,11 +619,13 @@ class FileDispatch {
       );
     }
     let text: string | undefined;
-    this.#confine(artifactPath);
-    try {
-      text = readTextIfExistsSync(artifactPath);
-    } catch (error) {
-      throw this.#ioError("read artifact", artifactPath, error);
+    // A missing artifact (the common case while waiting) is not read again.
+    if (this.#confine(artifactPath).info !== undefined) {
+      try {
+        text = readTextIfExistsSync(artifactPath);
+      } catch (error) {
+        throw this.#ioError("read artifact", artifactPath, error);
+      }
     }
     this.#checkClaim();
     if (text === undefined) {
@@ -634,6 +660,9 @@ class FileDispatch {
     const { claimPath, dispatchId } = this.#target;
     let claim;
     try {
+      // `existsSync` costs no error object when there is no claim (the
+      // common case); a claim it misses, `readTextIfExistsSync` would too.
+      if (!existsSync(claimPath)) return;
       const text = readTextIfExistsSync(claimPath);
       claim = text === undefined ? undefined : parseClaim(text);
     } catch {
@@ -872,6 +901,8 @@ class FileDispatch {
     this.#target.context.signal?.removeEventListener("abort", this.#onAbort);
     this.#closeWatch();
     await this.#consumer;
+    // Long done by now; awaited so that no dispatch leaves it behind.
+    await this.#retiring;
   }
 
   #writeSignal(status: SignalStatus): void;
@@ -880,8 +911,9 @@ class FileDispatch {
     const { context, dispatchId, promptPath, artifactPath, signalPath } =
       this.#target;
     // Checked before every write: the case directory may have been replaced
-    // by a symlink since the dispatch started.
-    this.#confine(signalPath);
+    // by a symlink since the dispatch started. The signal itself is replaced
+    // by a rename, which never follows a symlink there.
+    this.#confineParent(signalPath);
     try {
       writeSignalSync(signalPath, {
         status,
@@ -912,11 +944,25 @@ class FileDispatch {
     this.#emit({ kind: "signal", path: signalPath, status });
   }
 
-  /** Fails the dispatch when `path` leads outside the confining directory. */
-  #confine(path: string): void {
+  /**
+   * Fails the dispatch when `path` leads outside the confining directory or
+   * is a symlink.
+   *
+   * @returns the path's `lstat` (`info` undefined when it does not exist).
+   */
+  #confine(path: string): ConfinedPath {
+    return this.#confined(path, lstatConfinedSync);
+  }
+
+  /** Fails the dispatch when `path`'s directory leads outside. */
+  #confineParent(path: string): void {
+    this.#confined(path, confineParentSync);
+  }
+
+  #confined<T>(path: string, check: (root: string, path: string) => T): T {
     const root = this.#options.confineTo ?? this.#dir;
     try {
-      confinePathSync(root, path);
+      return check(root, path);
     } catch (error) {
       if (!(error instanceof PathConfinementError)) {
         throw this.#ioError("resolve", path, error);

@@ -515,6 +515,27 @@ Deno.test("post creates a missing case directory", async () => {
   });
 });
 
+Deno.test("the previous dispatch's signal is replaced and leaves no file behind", async () => {
+  await withCase(async ({ context, artifactPath, signalPath, dir }) => {
+    const watch = new FakeWatch();
+    const dispatcher = manual(watch, new EventLog());
+    const first = await dispatcher.post(context);
+    await respond(artifactPath, first.dispatchId);
+    watch.emit();
+    await first.result;
+    assert.equal((await signalOf(signalPath)).status, "done");
+    const second = await dispatcher.post(context);
+    const signal = await signalOf(signalPath);
+    assert.equal(signal.status, "waiting");
+    assert.equal(signal.dispatch_id, second.dispatchId);
+    await respond(artifactPath, second.dispatchId);
+    watch.emit();
+    await second.result;
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.deepEqual(names, ["recall-result.json", SIGNAL_FILE]);
+  });
+});
+
 // --- stale artifacts ------------------------------------------------------------
 
 Deno.test("an artifact left from an earlier run is removed when posting", async () => {

@@ -71,31 +71,141 @@ function realRootOf(lexicalRoot: string): string {
   return real;
 }
 
+/** What the walk below the root found. */
+interface Walk {
+  /** The real path the lexical path leads to. */
+  readonly real: string;
+  /**
+   * The `lstat` of the path itself when the walk made it (no symlink on the
+   * way), `null` when the path (or a directory on its way) does not exist,
+   * `undefined` when the walk did not get there (a symlink on the way, or
+   * `stopBeforeLast`).
+   */
+  readonly last: Deno.FileInfo | null | undefined;
+  /**
+   * `true` when the walk found the path's directory, `undefined` when it
+   * did not (missing, or not looked at).
+   */
+  readonly dirExists?: boolean;
+}
+
 /**
  * The real path of `lexical`, a path under `lexicalRoot` whose real path is
  * `realRoot`: the components below the root are checked with one `lstat`
- * each, and only a symlink among them needs a full `realpath`.
+ * each, and only a symlink among them needs a full `realpath`. With
+ * `stopBeforeLast`, the last component is left alone (its directory is what
+ * matters).
  */
 function realUnder(
   lexicalRoot: string,
   realRoot: string,
   lexical: string,
-): string {
+  stopBeforeLast: boolean,
+): Walk {
   const parts = relative(lexicalRoot, lexical).split(/[\\/]/).filter((p) =>
     p !== ""
   );
+  const walked = stopBeforeLast ? parts.length - 1 : parts.length;
   let current = lexicalRoot;
-  for (let i = 0; i < parts.length; i++) {
+  let last: Deno.FileInfo | null | undefined;
+  for (let i = 0; i < walked; i++) {
     current = resolve(current, parts[i]);
+    let info: Deno.FileInfo;
     try {
-      if (Deno.lstatSync(current).isSymlink) return realAncestor(lexical);
+      info = Deno.lstatSync(current);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
       // Nothing below a missing component exists, so no symlink either.
-      break;
+      return {
+        real: resolve(realRoot, ...parts),
+        last: null,
+        // The directory was seen when it is below the root (the root
+        // itself is not looked at).
+        dirExists: i > 0 && i === parts.length - 1 ? true : undefined,
+      };
+    }
+    if (info.isSymlink) {
+      return { real: realAncestor(lexical), last: undefined };
+    }
+    if (i === parts.length - 1) last = info;
+  }
+  return {
+    real: resolve(realRoot, ...parts),
+    last,
+    dirExists: walked === parts.length && walked > 0 ? true : undefined,
+  };
+}
+
+/** The checks of {@linkcode confinePathSync} and its variants. */
+function confineWalk(
+  root: string,
+  path: string,
+  stopBeforeLast: boolean,
+): { readonly lexical: string; readonly lexicalRoot: string; walk: Walk } {
+  const lexicalRoot = resolve(root);
+  const lexical = resolve(lexicalRoot, path);
+  if (!isInside(lexicalRoot, lexical)) {
+    throw new PathConfinementError(
+      path,
+      lexicalRoot,
+      "it leaves the directory",
+    );
+  }
+  const realRoot = realRootOf(lexicalRoot);
+  const walk = realUnder(
+    lexicalRoot,
+    realRoot,
+    lexical,
+    stopBeforeLast && lexical !== lexicalRoot,
+  );
+  if (!isInside(realRoot, walk.real)) {
+    throw new PathConfinementError(
+      path,
+      lexicalRoot,
+      `a symlink leads it to '${walk.real}'`,
+    );
+  }
+  return { lexical, lexicalRoot, walk };
+}
+
+/** A path checked by {@linkcode lstatConfinedSync}, with its `lstat`. */
+export interface ConfinedPath {
+  /** The resolved (lexical) path. */
+  readonly path: string;
+  /** The `lstat` of the path (never a symlink); `undefined` when missing. */
+  readonly info: Deno.FileInfo | undefined;
+  /**
+   * Whether the path's directory exists, when the check found out (it does
+   * whenever `info` is set).
+   */
+  readonly dirExists: boolean | undefined;
+}
+
+/**
+ * {@linkcode confinePathSync}, also returning the path's `lstat` (taken by
+ * the check itself, so a caller needs no second one).
+ *
+ * @throws {PathConfinementError} when `path` leaves `root` or is a symlink.
+ */
+export function lstatConfinedSync(root: string, path: string): ConfinedPath {
+  const { lexical, lexicalRoot, walk } = confineWalk(root, path, false);
+  let info = walk.last;
+  if (info === undefined) {
+    try {
+      info = Deno.lstatSync(lexical);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      info = null;
     }
   }
-  return resolve(realRoot, ...parts);
+  if (info?.isSymlink) {
+    throw new PathConfinementError(path, lexicalRoot, "it is a symlink");
+  }
+  return {
+    path: lexical,
+    info: info ?? undefined,
+    dirExists: info ? true : walk.dirExists,
+  };
 }
 
 /**
@@ -125,33 +235,21 @@ function realUnder(
  * @throws {PathConfinementError} when `path` leaves `root` or is a symlink.
  */
 export function confinePathSync(root: string, path: string): string {
-  const lexicalRoot = resolve(root);
-  const lexical = resolve(lexicalRoot, path);
-  if (!isInside(lexicalRoot, lexical)) {
-    throw new PathConfinementError(
-      path,
-      lexicalRoot,
-      "it leaves the directory",
-    );
-  }
-  const realRoot = realRootOf(lexicalRoot);
-  const real = realUnder(lexicalRoot, realRoot, lexical);
-  if (!isInside(realRoot, real)) {
-    throw new PathConfinementError(
-      path,
-      lexicalRoot,
-      `a symlink leads it to '${real}'`,
-    );
-  }
-  try {
-    const info = Deno.lstatSync(lexical);
-    if (info.isSymlink) {
-      throw new PathConfinementError(path, lexicalRoot, "it is a symlink");
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return lexical;
+  return lstatConfinedSync(root, path).path;
+}
+
+/**
+ * Checks, like {@linkcode confinePathSync}, that `path`'s directory stays
+ * inside `root`, symlinks followed, and that `path` does not leave it; `path`
+ * itself is not looked at. For a file replaced by a rename (or removed),
+ * which never goes through a symlink at `path`: one `lstat` fewer, and none
+ * that fails when the file does not exist yet.
+ *
+ * @returns the resolved (lexical) path.
+ * @throws {PathConfinementError} when `path` or its directory leaves `root`.
+ */
+export function confineParentSync(root: string, path: string): string {
+  return confineWalk(root, path, true).lexical;
 }
 
 /**

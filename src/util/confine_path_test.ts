@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { confinePath, PathConfinementError } from "./confine_path.ts";
+import {
+  confineParentSync,
+  confinePath,
+  lstatConfinedSync,
+  PathConfinementError,
+} from "./confine_path.ts";
 import { withTempDir } from "../../tests/support/temp_dir.ts";
 
 Deno.test("confinePath accepts paths inside the root, existing or not", async () => {
@@ -58,5 +63,59 @@ Deno.test("confinePath follows a symlinked root itself", async () => {
       await confinePath(root, join(root, "C1", "x.json")),
       join(root, "C1", "x.json"),
     );
+  });
+});
+
+Deno.test("lstatConfinedSync returns the check's lstat and whether the directory exists", async () => {
+  await withTempDir(async (root) => {
+    await Deno.mkdir(join(root, "1", "C1"), { recursive: true });
+    await Deno.writeTextFile(join(root, "1", "C1", "a.json"), "{}");
+    const found = lstatConfinedSync(root, join(root, "1", "C1", "a.json"));
+    assert.equal(found.info?.isFile, true);
+    assert.equal(found.info?.size, 2);
+    assert.equal(found.dirExists, true);
+    const missing = lstatConfinedSync(root, join(root, "1", "C1", "b.json"));
+    assert.equal(missing.info, undefined);
+    assert.equal(missing.dirExists, true);
+    const noDir = lstatConfinedSync(root, join(root, "1", "C2", "b.json"));
+    assert.equal(noDir.info, undefined);
+    assert.equal(noDir.dirExists, undefined);
+    // Directly under the root: the root itself is not looked at.
+    assert.equal(
+      lstatConfinedSync(root, join(root, "x.json")).dirExists,
+      undefined,
+    );
+  });
+});
+
+Deno.test("confineParentSync checks the directory only: a symlink at the path is the rename's to replace", async () => {
+  await withTempDir(async (dir) => {
+    const root = join(dir, "run");
+    const outside = join(dir, "outside");
+    await Deno.mkdir(join(root, "C1"), { recursive: true });
+    await Deno.mkdir(outside);
+    await Deno.symlink(join(outside, "x"), join(root, "C1", "signal.json"));
+    assert.equal(
+      confineParentSync(root, join(root, "C1", "signal.json")),
+      join(root, "C1", "signal.json"),
+    );
+    assert.throws(
+      () => lstatConfinedSync(root, join(root, "C1", "signal.json")),
+      /it is a symlink/,
+    );
+    await Deno.symlink(outside, join(root, "C2"));
+    assert.throws(
+      () => confineParentSync(root, join(root, "C2", "signal.json")),
+      (error: Error) =>
+        error instanceof PathConfinementError &&
+        error.message.includes("a symlink leads it to"),
+    );
+    assert.throws(
+      () => confineParentSync(root, join(root, "..", "run.json")),
+      PathConfinementError,
+    );
+    // A directory symlinked inside the run is fine, as for confinePath.
+    await Deno.symlink(join(root, "C1"), join(root, "C3"));
+    confineParentSync(root, join(root, "C3", "signal.json"));
   });
 });

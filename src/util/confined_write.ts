@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { atomicWriteTextFile } from "./atomic_write.ts";
-import { confinePath } from "./confine_path.ts";
+import { atomicWriteTextFileSync } from "./atomic_write.ts";
+import { confinePath, lstatConfinedSync } from "./confine_path.ts";
 import { rewriteInPlaceSync } from "./rewrite_in_place.ts";
 
 /**
@@ -28,14 +28,39 @@ import { rewriteInPlaceSync } from "./rewrite_in_place.ts";
  *
  * @throws {PathConfinementError} when `path` leaves `root` (nothing written).
  */
-export async function confinedWriteTextFile(
+export function confinedWriteTextFile(
   root: string,
   path: string,
   text: string,
 ): Promise<void> {
-  const confined = await confinePath(root, path);
+  try {
+    confinedWriteTextFileSync(root, path, text);
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@linkcode confinedWriteTextFile}, synchronously: the check's `lstat` tells
+ * whether there is a file to rewrite in place, so a new file costs no failed
+ * look-ups beyond that one.
+ *
+ * @throws {PathConfinementError} when `path` leaves `root` (nothing written).
+ */
+export function confinedWriteTextFileSync(
+  root: string,
+  path: string,
+  text: string,
+): void {
+  const { path: confined, info } = lstatConfinedSync(root, path);
+  if (info === undefined) {
+    // Nothing there to replace: the rename takes a free name.
+    atomicWriteTextFileSync(confined, text);
+    return;
+  }
   if (rewriteInPlaceSync(confined, text)) return;
-  await atomicWriteTextFile(confined, text, { removeFirst: true });
+  atomicWriteTextFileSync(confined, text, { removeFirst: true });
 }
 
 /**
