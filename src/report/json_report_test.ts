@@ -29,4 +29,12 @@ Deno.test("encodeJsonReport is the UTF-8 of stringifyJsonReport, byte for byte",
     "non-ASCII case text",
   );
   assertSameBytes({ ...report, case_results: [] }, "no cases");
+  // More text than the buffer reserved for the cases: it grows, mid-piece.
+  assertSameBytes(
+    {
+      ...report,
+      case_results: [{ ...first, test_name: "✓".repeat(60_000) }, ...rest],
+    },
+    "a case larger than the buffer",
+  );
 });
