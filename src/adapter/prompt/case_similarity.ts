@@ -49,6 +49,11 @@ export interface SimilarityScorer {
    * {@linkcode CaseSimilarity.textIds}).
    */
   textScoreOf(textId: number): number;
+  /**
+   * {@linkcode caseScore} of a case in the group `groupId` (see
+   * {@linkcode CaseSimilarity.groupIds}; -1, an unknown case, scores 0).
+   */
+  caseScoreOfGroup(groupId: number): number;
 }
 
 /** How many signatures' scorers {@linkcode CaseSimilarity} keeps. */
@@ -94,6 +99,10 @@ export class CaseSimilarity {
   readonly #texts = new Map<string, TextEntry>();
   /** Texts by their id (the order they were first seen). */
   readonly #textList: TextEntry[] = [];
+  /** The items {@linkcode groupIds} was last called with, and their ids. */
+  #lastGroupIds:
+    | { readonly items: unknown; readonly ids: Int32Array }
+    | undefined;
   /** The items {@linkcode textIds} was last called with, and their ids. */
   #lastTextIds:
     | { readonly items: unknown; readonly ids: Int32Array }
@@ -194,6 +203,22 @@ export class CaseSimilarity {
     return ids;
   }
 
+  /**
+   * The signature group of each item's case (-1 for a case the index does
+   * not hold), for {@linkcode SimilarityScorer.caseScoreOfGroup}: like
+   * {@linkcode textIds}, reused while `items` is the same array (the RCA
+   * snapshot, by origin case).
+   */
+  groupIds<T>(items: readonly T[], caseIdOf: (item: T) => number): Int32Array {
+    if (this.#lastGroupIds?.items === items) return this.#lastGroupIds.ids;
+    const ids = Int32Array.from(
+      items,
+      (item) => this.#group(caseIdOf(item))?.index ?? -1,
+    );
+    this.#lastGroupIds = { items, ids };
+    return ids;
+  }
+
   /** The entry of `text`, made (and its words indexed) on first sight. */
   #text(text: string): TextEntry {
     let entry = this.#texts.get(text);
@@ -226,7 +251,13 @@ export class CaseSimilarity {
   scorer(caseId: number): SimilarityScorer {
     const own = this.#group(caseId);
     if (own === undefined) {
-      return { caseScore: () => 0, textScore: () => 0, textScoreOf: () => 0 };
+      const zero = () => 0;
+      return {
+        caseScore: zero,
+        textScore: zero,
+        textScoreOf: zero,
+        caseScoreOfGroup: zero,
+      };
     }
     // Cases of one signature share a scorer while few texts were added
     // since it counted (the later ones are compared directly).
@@ -261,6 +292,11 @@ export class CaseSimilarity {
     // Jaccard as `similarity` computes it: two empty sets are alike.
     const jaccard = (n: number, other: number) =>
       size === 0 && other === 0 ? 1 : n / (size + other - n);
+    const groupScoreOf = (group: SignatureGroup | undefined) => {
+      if (group === undefined) return 0;
+      if (group === own) return 1;
+      return jaccard(groupShared[group.index], group.words.size);
+    };
     const textScoreOf = (entry: TextEntry) => {
       if (entry.blank) return 0;
       return entry.index < textShared.length
@@ -268,12 +304,8 @@ export class CaseSimilarity {
         : similarity(own.words, entry.words);
     };
     return {
-      caseScore: (otherId) => {
-        const group = this.#group(otherId);
-        if (group === undefined) return 0;
-        if (group === own) return 1;
-        return jaccard(groupShared[group.index], group.words.size);
-      },
+      caseScore: (otherId) => groupScoreOf(this.#group(otherId)),
+      caseScoreOfGroup: (groupId) => groupScoreOf(this.#groupList[groupId]),
       textScore: (text) => textScoreOf(this.#text(text)),
       textScoreOf: (textId) => textScoreOf(this.#textList[textId]),
     };

@@ -160,3 +160,26 @@ Deno.test("CaseSimilarity.textIds gives ids whose textScoreOf equals toText, the
     index.toText(1, "lease expired"),
   );
 });
+
+Deno.test("CaseSimilarity.groupIds gives groups whose caseScoreOfGroup equals between(), -1 (score 0) for unknown cases", () => {
+  const index = new CaseSimilarity([
+    { id: 1, name: "t", errorMessage: "lease expired after probe timeout" },
+    { id: 2, name: "t", errorMessage: "disk full" },
+    { id: 3, name: "t", errorMessage: "lease expired after probe timeout" },
+    { id: 4, name: "t", errorMessage: "probe timeout on node" },
+  ]);
+  const rcas = [{ origin: 2 }, { origin: 3 }, { origin: 99 }, { origin: 4 }];
+  const ids = index.groupIds(rcas, (rca) => rca.origin);
+  assert.equal(index.groupIds(rcas, (rca) => rca.origin), ids);
+  assert.equal(ids[2], -1);
+  for (const self of [1, 2, 4, 99]) {
+    const scorer = index.scorer(self);
+    rcas.forEach((rca, at) => {
+      assert.equal(
+        scorer.caseScoreOfGroup(ids[at]),
+        index.between(self, rca.origin),
+        `case ${self} vs ${rca.origin}`,
+      );
+    });
+  }
+});

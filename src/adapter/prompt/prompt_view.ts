@@ -612,16 +612,25 @@ function findById<T extends { readonly id: number }>(
   sorted: readonly T[],
   id: number,
 ): T | undefined {
+  const at = indexById(sorted, id);
+  return at < 0 ? undefined : sorted[at];
+}
+
+/** The position in `sorted` (ascending ids) of the item with `id`, or -1. */
+function indexById<T extends { readonly id: number }>(
+  sorted: readonly T[],
+  id: number,
+): number {
   let low = 0;
   let high = sorted.length - 1;
   while (low <= high) {
     const mid = (low + high) >>> 1;
     const at = sorted[mid].id;
-    if (at === id) return sorted[mid];
+    if (at === id) return mid;
     if (at < id) low = mid + 1;
     else high = mid - 1;
   }
-  return undefined;
+  return -1;
 }
 
 function failureView(record: Case): FailureView {
@@ -1160,17 +1169,28 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
       windowScore.set(other.rcaId, score);
     }
   }
-  const rcaScore = (rca: Readonly<Rca>) =>
+  // The origin's group of each RCA, by its place in the snapshot: scoring
+  // every RCA reads arrays.
+  const originGroups = similarity.groupIds(rcas, (rca) => rca.originCaseId);
+  const rcaScoreAt = (rca: Readonly<Rca>, at: number) =>
     Math.max(
-      scorer.caseScore(rca.originCaseId),
+      scorer.caseScoreOfGroup(originGroups[at]),
       windowScore.get(rca.id) ?? 0,
     );
+  const rcaScore = (rca: Readonly<Rca>) =>
+    rcaScoreAt(rca, indexById(rcas, rca.id));
   const scoreOf = (rca: Readonly<Rca>) =>
     symptomRcas.has(rca.id) ? 2 : rcaScore(rca);
-  const liveRcas = rcas.filter((rca) =>
-    rca.status !== "archived" && !isOwn(rca)
-  );
-  const shownRcas = mostRelevant(liveRcas, scoreOf, max);
+  const isLive = (rca: Readonly<Rca>) =>
+    rca.status !== "archived" && !isOwn(rca);
+  // Archived RCAs and the case's own score below every other, so the pick
+  // holds them only when fewer than `max` others exist; they are dropped.
+  let liveRcaCount = 0;
+  const shownRcas = mostRelevant(rcas, (rca, at) => {
+    if (!isLive(rca)) return -Infinity;
+    liveRcaCount += 1;
+    return symptomRcas.has(rca.id) ? 2 : rcaScoreAt(rca, at);
+  }, max).filter(isLive);
   const detailedIds = new Set(
     mostRelevant(shownRcas, scoreOf, maxDetailed).map((rca) => rca.id),
   );
@@ -1232,12 +1252,12 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
   const listing: ListingView = {
     max,
     maxDetailed,
-    detailedRcasNotShown: notShown(liveRcas.length, detailedRcas.length),
-    hasDetailedRcasNotShown: liveRcas.length > detailedRcas.length,
+    detailedRcasNotShown: notShown(liveRcaCount, detailedRcas.length),
+    hasDetailedRcasNotShown: liveRcaCount > detailedRcas.length,
     symptomsNotShown: notShown(facts.symptoms.length, knownSymptoms.length),
     hasSymptomsNotShown: facts.symptoms.length > knownSymptoms.length,
-    rcasNotShown: notShown(liveRcas.length, knownRcas.length),
-    hasRcasNotShown: liveRcas.length > knownRcas.length,
+    rcasNotShown: notShown(liveRcaCount, knownRcas.length),
+    hasRcasNotShown: liveRcaCount > knownRcas.length,
     otherCasesNotShown: notShown(otherCount, otherCases.length),
     hasOtherCasesNotShown: otherCount > otherCases.length,
     pendingCasesNotShown: notShown(otherCount, pendingCases.length),
