@@ -9,7 +9,7 @@ import {
   isFinishedSignal,
   normalizeManifest,
 } from "./batch_manifest.ts";
-import { atomicWriteJson } from "../util/atomic_write.ts";
+import { atomicWriteTextFileOffThread } from "../util/atomic_write.ts";
 import { type Clock, formatTimestamp, systemClock } from "../util/clock.ts";
 
 /** Options of {@linkcode ManifestWriter}. */
@@ -173,7 +173,13 @@ export class ManifestWriter {
     const version = this.#version;
     const state = this.#state;
     try {
-      await atomicWriteJson(this.path, state);
+      // Off the main thread: the dispatches the manifest describes do not
+      // wait for it, and its writes (a create, and a rename that frees the
+      // previous manifest) are what an atomic write costs most.
+      await atomicWriteTextFileOffThread(
+        this.path,
+        `${JSON.stringify(state, null, 2)}\n`,
+      );
     } catch (error) {
       try {
         this.#onError?.(error);

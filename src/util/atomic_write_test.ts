@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { atomicWriteTextFileSync } from "./atomic_write.ts";
+import {
+  atomicWriteTextFileOffThread,
+  atomicWriteTextFileSync,
+} from "./atomic_write.ts";
 import { withTempDir } from "../../tests/support/temp_dir.ts";
 
 Deno.test("atomicWriteTextFileSync writes through a temporary file in tempDir, leaving none behind", async () => {
@@ -50,5 +53,27 @@ Deno.test("atomicWriteTextFileSync with removeFirst replaces the file without re
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [
       "state.json",
     ]);
+  });
+});
+
+Deno.test("atomicWriteTextFileOffThread replaces the file by a rename, leaving no temporary file", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "batch-manifest.json");
+    await atomicWriteTextFileOffThread(path, "old");
+    const before = Deno.statSync(path).ino;
+    await atomicWriteTextFileOffThread(path, "new");
+    assert.equal(await Deno.readTextFile(path), "new");
+    assert.notEqual(Deno.statSync(path).ino, before);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [
+      "batch-manifest.json",
+    ]);
+    // A directory in the way fails the rename; the temporary file goes.
+    const blocked = join(dir, "blocked");
+    await Deno.mkdir(join(blocked, "inner"), { recursive: true });
+    await assert.rejects(atomicWriteTextFileOffThread(blocked, "x"));
+    assert.deepEqual(
+      [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
+      ["batch-manifest.json", "blocked"],
+    );
   });
 });
