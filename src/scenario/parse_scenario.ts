@@ -151,12 +151,17 @@ class TooDeep extends Error {}
 function dropNulls(value: unknown, depth: number): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (depth > MAX_SCENARIO_DEPTH) throw new TooDeep();
-  // Copy on write: a subtree without nulls is returned as it is.
+  // Copy on write: a subtree without nulls is returned as it is. Strings and
+  // numbers (most values) are kept without a call, and an object's keys are
+  // walked with `for…in` (parsed JSON has no inherited keys) instead of an
+  // array of them.
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      const kept = dropNulls(item, depth + 1);
+      const kept = typeof item === "object" && item !== null
+        ? dropNulls(item, depth + 1)
+        : item;
       if (kept !== item) {
         out ??= value.slice(0, i);
       }
@@ -166,15 +171,21 @@ function dropNulls(value: unknown, depth: number): unknown {
   }
   const record = value as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
-  const keys = Object.keys(record);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+  let i = 0;
+  for (const key in record) {
     const item = record[key];
-    const kept = item === null ? undefined : dropNulls(item, depth + 1);
+    const kept = item === null
+      ? undefined
+      : typeof item === "object"
+      ? dropNulls(item, depth + 1)
+      : item;
     if (out === undefined && kept !== item) {
-      out = Object.fromEntries(keys.slice(0, i).map((k) => [k, record[k]]));
+      out = Object.fromEntries(
+        Object.keys(record).slice(0, i).map((k) => [k, record[k]]),
+      );
     }
     if (out !== undefined && item !== null) out[key] = kept;
+    i++;
   }
   return out ?? value;
 }
