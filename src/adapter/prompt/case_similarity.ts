@@ -99,6 +99,14 @@ export class CaseSimilarity {
   readonly #texts = new Map<string, TextEntry>();
   /** Texts by their id (the order they were first seen). */
   readonly #textList: TextEntry[] = [];
+  /**
+   * Word count of each text by id, -1 for a blank one: scoring every
+   * symptom of a prompt reads this packed array, not the entry objects
+   * scattered over the heap.
+   */
+  readonly #textSizes: number[] = [];
+  /** Word count of each signature group by index, packed likewise. */
+  readonly #groupSizes: number[] = [];
   /** The items {@linkcode groupIds} was last called with, and their ids. */
   #lastGroupIds:
     | { readonly items: unknown; readonly ids: Int32Array }
@@ -133,6 +141,7 @@ export class CaseSimilarity {
         };
         this.#groups.set(signature, created);
         this.#groupList.push(created);
+        this.#groupSizes.push(created.words.size);
         if (created.words.size === 0) this.#wordless.push(created);
         for (const word of created.words) {
           const holding = this.#groupsByWord.get(word);
@@ -232,6 +241,7 @@ export class CaseSimilarity {
     };
     this.#texts.set(text, entry);
     this.#textList.push(entry);
+    this.#textSizes.push(entry.blank ? -1 : entry.words.size);
     for (const word of entry.words) {
       const holding = this.#textsByWord.get(word);
       if (holding === undefined) this.#textsByWord.set(word, [entry]);
@@ -303,11 +313,24 @@ export class CaseSimilarity {
         ? jaccard(textShared[entry.index], entry.words.size)
         : similarity(own.words, entry.words);
     };
+    const groupSizes = this.#groupSizes;
+    const textSizes = this.#textSizes;
+    const counted = textShared.length;
     return {
       caseScore: (otherId) => groupScoreOf(this.#group(otherId)),
-      caseScoreOfGroup: (groupId) => groupScoreOf(this.#groupList[groupId]),
+      caseScoreOfGroup: (groupId) => {
+        if (!(groupId >= 0)) return 0; // -1: not a case of the index
+        if (groupId === own.index) return 1;
+        return jaccard(groupShared[groupId], groupSizes[groupId]);
+      },
       textScore: (text) => textScoreOf(this.#text(text)),
-      textScoreOf: (textId) => textScoreOf(this.#textList[textId]),
+      textScoreOf: (textId) => {
+        const words = textSizes[textId];
+        if (words < 0) return 0;
+        return textId < counted
+          ? jaccard(textShared[textId], words)
+          : similarity(own.words, this.#textList[textId].words);
+      },
     };
   }
 
