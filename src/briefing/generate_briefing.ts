@@ -8,6 +8,7 @@
 import type { Case, Rca, Store, Symptom } from "../store/store.ts";
 import type { BatchPhase } from "../transport/batch_dispatcher.ts";
 import { errorSignature } from "./error_signature.ts";
+import { indexById } from "../util/index_by_id.ts";
 
 /** One cluster of the investigation phase. */
 export interface BriefingCluster {
@@ -390,30 +391,76 @@ function priorRcas(snapshot: Snapshot): string | undefined {
 /** Cases sharing one error signature. */
 interface ErrorPattern {
   readonly signature: string;
+  /** Positions in the cases snapshot (ascending), for the components. */
+  readonly positions: number[];
   readonly caseIds: number[];
-  readonly components: Set<string>;
 }
 
-function commonErrorPatterns(snapshot: Snapshot): string | undefined {
-  const symptomById = new Map(snapshot.symptoms.map((s) => [s.id, s]));
+/**
+ * The run's error patterns, biggest first: fixed by the cases' ids and
+ * error messages, which never change after a run's cases are created, so a
+ * batch's briefing reuses them and looks up only the shown patterns'
+ * components instead of grouping every case again.
+ */
+interface PatternLayout {
+  readonly ids: readonly number[];
+  readonly messages: readonly string[];
+  readonly sorted: readonly ErrorPattern[];
+}
+
+/** The last layout made, with the cases it was made from. */
+let lastLayout: PatternLayout | undefined;
+
+function patternLayout(cases: readonly Case[]): PatternLayout {
+  const last = lastLayout;
+  if (
+    last !== undefined && last.ids.length === cases.length &&
+    cases.every((c, at) =>
+      c.id === last.ids[at] && c.errorMessage === last.messages[at]
+    )
+  ) {
+    return last;
+  }
   const patterns = new Map<string, ErrorPattern>();
-  for (const c of snapshot.cases) {
+  cases.forEach((c, at) => {
     const signature = signatureOf(c.errorMessage);
-    if (signature === "") continue;
+    if (signature === "") return;
     let pattern = patterns.get(signature);
     if (pattern === undefined) {
-      pattern = { signature, caseIds: [], components: new Set() };
+      pattern = { signature, positions: [], caseIds: [] };
       patterns.set(signature, pattern);
     }
+    pattern.positions.push(at);
     pattern.caseIds.push(c.id);
-    pattern.components.add(snapshot.liveRcas.get(c.rcaId)?.component ?? "");
-    pattern.components.add(symptomById.get(c.symptomId)?.component ?? "");
-  }
-  if (patterns.size === 0) return undefined;
+  });
   const sorted = [...patterns.values()].sort((a, b) =>
     b.caseIds.length - a.caseIds.length ||
     compareStrings(a.signature, b.signature)
   );
+  lastLayout = {
+    ids: cases.map((c) => c.id),
+    messages: cases.map((c) => c.errorMessage),
+    sorted,
+  };
+  return lastLayout;
+}
+
+function commonErrorPatterns(snapshot: Snapshot): string | undefined {
+  const { sorted } = patternLayout(snapshot.cases);
+  if (sorted.length === 0) return undefined;
+  const symptomComponent = (id: number) => {
+    const at = indexById(snapshot.symptoms, id);
+    return at < 0 ? "" : snapshot.symptoms[at].component;
+  };
+  const componentsOf = (pattern: ErrorPattern) => {
+    const components = new Set<string>();
+    for (const at of pattern.positions) {
+      const c = snapshot.cases[at];
+      components.add(snapshot.liveRcas.get(c.rcaId)?.component ?? "");
+      components.add(symptomComponent(c.symptomId));
+    }
+    return components;
+  };
   const recurring = sorted.filter((p) => p.caseIds.length >= 2).length;
   const shown = sorted.slice(0, MAX_ERROR_PATTERNS);
   const lines = [
@@ -433,7 +480,7 @@ function commonErrorPatterns(snapshot: Snapshot): string | undefined {
         codeSpan(p.signature),
         String(p.caseIds.length),
         caseIds(p.caseIds),
-        sortedUnique(p.components).join(", "),
+        sortedUnique(componentsOf(p)).join(", "),
       ]),
     ),
   ];

@@ -41,6 +41,7 @@ import type {
   RepoConfig,
   ShortStepName,
 } from "../../scenario/scenario_schema.ts";
+import { findById, indexById } from "../../util/index_by_id.ts";
 
 /** What {@linkcode buildPromptView} needs to describe one step of a case. */
 export interface PromptInput {
@@ -605,32 +606,6 @@ function joined(items: readonly string[], none: string): string {
 
 function byId<T extends { readonly id: number }>(a: T, b: T): number {
   return a.id - b.id;
-}
-
-/** The item of `sorted` (ascending ids) with `id`, by binary search. */
-function findById<T extends { readonly id: number }>(
-  sorted: readonly T[],
-  id: number,
-): T | undefined {
-  const at = indexById(sorted, id);
-  return at < 0 ? undefined : sorted[at];
-}
-
-/** The position in `sorted` (ascending ids) of the item with `id`, or -1. */
-function indexById<T extends { readonly id: number }>(
-  sorted: readonly T[],
-  id: number,
-): number {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    const at = sorted[mid].id;
-    if (at === id) return mid;
-    if (at < id) low = mid + 1;
-    else high = mid - 1;
-  }
-  return -1;
 }
 
 function failureView(record: Case): FailureView {
