@@ -685,3 +685,44 @@ Deno.test("generateBriefing() lists at most MAX_IDS_PER_CELL case ids in a cell 
     } and 5 more`,
   );
 });
+
+Deno.test("generateBriefing() follows new links and new cases between batches while it reuses the error patterns", async () => {
+  const store = newStore();
+  const c1 = await addCase(store, "OCP-1", "lease expired after 3s");
+  await addCase(store, "OCP-2", "lease expired after 4s");
+  const patterns = async () =>
+    tableRows(
+      section(await generateBriefing(input(store)), "Common error patterns"),
+    );
+  assert.deepEqual(await patterns(), [
+    ["`lease expired after <n>s`", "2", "#1, #2", "—"],
+  ]);
+  // A link changes the components, not the grouping.
+  const rca = await store.saveRca({
+    title: "t",
+    description: "d",
+    defectType: "pb001",
+    component: "ptp-operator",
+  });
+  await store.linkCaseToRca(c1, rca.id);
+  assert.deepEqual(await patterns(), [
+    ["`lease expired after <n>s`", "2", "#1, #2", "ptp-operator"],
+  ]);
+  // A new case is grouped.
+  await addCase(store, "OCP-3", "disk full");
+  assert.deepEqual(await patterns(), [
+    ["`lease expired after <n>s`", "2", "#1, #2", "ptp-operator"],
+    ["`disk full`", "1", "#3", "—"],
+  ]);
+  // Another store with the same ids but other messages is grouped anew.
+  const other = newStore();
+  await addCase(other, "OCP-1", "probe timeout");
+  await addCase(other, "OCP-2", "probe timeout");
+  await addCase(other, "OCP-3", "probe timeout");
+  assert.deepEqual(
+    tableRows(
+      section(await generateBriefing(input(other)), "Common error patterns"),
+    ),
+    [["`probe timeout`", "3", "#1, #2, #3", "—"]],
+  );
+});
