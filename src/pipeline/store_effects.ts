@@ -71,6 +71,8 @@ const TITLE_LIMIT = 80;
 
 function titleFrom(message: string): string {
   if (message === "") return "RCA from investigation";
+  // At most TITLE_LIMIT code units: as many code points or fewer.
+  if (message.length <= TITLE_LIMIT) return message;
   const chars = [...message];
   return chars.length > TITLE_LIMIT
     ? `${chars.slice(0, TITLE_LIMIT).join("")}...`

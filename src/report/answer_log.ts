@@ -24,6 +24,10 @@ export interface AnswerEntry {
 
 /** One line per repair and flag of `entry`, e.g. `F5_REVIEW repair enum: …`. */
 export function describeAnswerEntry(entry: AnswerEntry): string[] {
+  if (
+    entry.repairs.length === 0 && entry.flags.length === 0 &&
+    entry.rejected === undefined
+  ) return [];
   return [
     ...entry.repairs.map((r) => `${entry.step} repair ${r.kind}: ${r.detail}`),
     ...entry.flags.map((f) => `${entry.step} flag ${f.kind}: ${f.detail}`),

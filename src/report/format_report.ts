@@ -110,10 +110,26 @@ function caseDefect(result: CaseResult): string {
     : escapeText(result.actual_defect_type);
 }
 
+/** The length of `text` in code points (`[...text].length`, no array). */
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
+
 /** The widths that align every case line of `results`. */
 export function caseColumns(results: readonly CaseResult[]): CaseColumns {
   const widest = (f: (r: CaseResult) => string) =>
-    results.reduce((w, r) => Math.max(w, [...f(r)].length), 0);
+    results.reduce((w, r) => Math.max(w, codePoints(f(r))), 0);
   return {
     id: widest((r) => escapeText(r.case_id)),
     name: widest(caseName),
@@ -123,7 +139,7 @@ export function caseColumns(results: readonly CaseResult[]): CaseColumns {
 }
 
 function padEnd(text: string, width: number): string {
-  return text + " ".repeat(Math.max(0, width - [...text].length));
+  return text + " ".repeat(Math.max(0, width - codePoints(text)));
 }
 
 /**

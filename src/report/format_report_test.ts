@@ -59,6 +59,28 @@ Deno.test("formatCaseLine() aligns the defect column across cases", () => {
   assert.equal(new Set(comp).size, 1, lines.join("\n"));
 });
 
+Deno.test("formatCaseLine() aligns by code points: pairs count once, lone surrogates once each", () => {
+  const names = [
+    "plain",
+    "😀 pair 😀",
+    "lone \ud800 high",
+    "lone \udc00 low",
+    "é✓",
+  ];
+  const results = names.map((test_name, i) => ({
+    ...report.case_results[i],
+    test_name,
+  }));
+  const columns = caseColumns(results);
+  assert.equal(
+    columns.name,
+    Math.max(...names.map((n) => [...n].length)),
+  );
+  const lines = results.map((c) => formatCaseLine(c, columns));
+  const at = lines.map((l) => [...l.slice(0, l.indexOf("defect="))].length);
+  assert.equal(new Set(at).size, 1, lines.join("\n"));
+});
+
 Deno.test("formatCaseLine() shows no ✓ for a case that failed before any step", () => {
   const failed: CaseResult = {
     ...report.case_results[7], // C8: no GT RCA, so its flags say "right"
