@@ -186,12 +186,22 @@ function mostRelevant<T>(
   rank: (a: T, b: T) => number,
 ): T[] {
   if (items.length <= max) return [...items];
-  const position = new Map(items.map((item, i) => [item, i]));
-  const chosen = new Set(
-    [...items].sort((a, b) => rank(a, b) || position.get(a)! - position.get(b)!)
-      .slice(0, max),
-  );
-  return items.filter((item) => chosen.has(item));
+  // One pass keeping the best `max` positions, ordered as a stable sort by
+  // `rank` would order them: most items lose to the last kept one at once
+  // (a briefing per batch picks 50 of every symptom and RCA of the run).
+  const best: number[] = [];
+  const before = (i: number, j: number) => {
+    const order = rank(items[i], items[j]);
+    return order < 0 || (order === 0 && i < j);
+  };
+  for (let i = 0; i < items.length; i++) {
+    if (best.length >= max && !before(i, best[best.length - 1])) continue;
+    let at = best.length;
+    while (at > 0 && before(i, best[at - 1])) at -= 1;
+    best.splice(at, 0, i);
+    if (best.length > max) best.pop();
+  }
+  return best.sort((a, b) => a - b).map((i) => items[i]);
 }
 
 /** Most error messages whose signatures are remembered. */
