@@ -56,6 +56,39 @@ export interface SimilarityScorer {
   caseScoreOfGroup(groupId: number): number;
 }
 
+/** Ids derived from the keys of an array's items, by position. */
+interface KeyedIds<K> {
+  readonly items: unknown;
+  readonly keys: readonly K[];
+  readonly ids: Int32Array;
+}
+
+/**
+ * The id of each item's key: `last`'s when `items` is the same array, and
+ * for a new array (a snapshot taken after a write: most rows kept, some
+ * replaced, some added) `last`'s id at every position whose key is the same
+ * value, so only the keys that changed are looked up.
+ */
+function keyedIds<T, K>(
+  last: KeyedIds<K> | undefined,
+  items: readonly T[],
+  keyOf: (item: T) => K,
+  idOf: (key: K) => number,
+): KeyedIds<K> {
+  if (last?.items === items) return last;
+  const keys = new Array<K>(items.length);
+  const ids = new Int32Array(items.length);
+  for (let at = 0; at < items.length; at++) {
+    const key = keyOf(items[at]);
+    keys[at] = key;
+    ids[at] = last !== undefined && at < last.keys.length &&
+        last.keys[at] === key
+      ? last.ids[at]
+      : idOf(key);
+  }
+  return { items, keys, ids };
+}
+
 /** How many signatures' scorers {@linkcode CaseSimilarity} keeps. */
 const MAX_CACHED_SCORERS = 64;
 /**
@@ -108,13 +141,9 @@ export class CaseSimilarity {
   /** Word count of each signature group by index, packed likewise. */
   readonly #groupSizes: number[] = [];
   /** The items {@linkcode groupIds} was last called with, and their ids. */
-  #lastGroupIds:
-    | { readonly items: unknown; readonly ids: Int32Array }
-    | undefined;
+  #lastGroupIds: KeyedIds<number> | undefined;
   /** The items {@linkcode textIds} was last called with, and their ids. */
-  #lastTextIds:
-    | { readonly items: unknown; readonly ids: Int32Array }
-    | undefined;
+  #lastTextIds: KeyedIds<string> | undefined;
   /** Recent scorers by signature group, oldest first. */
   readonly #scorers = new Map<
     SignatureGroup,
@@ -203,13 +232,13 @@ export class CaseSimilarity {
    * instead of looking each pattern up.
    */
   textIds<T>(items: readonly T[], textOf: (item: T) => string): Int32Array {
-    if (this.#lastTextIds?.items === items) return this.#lastTextIds.ids;
-    const ids = Int32Array.from(
+    this.#lastTextIds = keyedIds(
+      this.#lastTextIds,
       items,
-      (item) => this.#text(textOf(item)).index,
+      textOf,
+      (text) => this.#text(text).index,
     );
-    this.#lastTextIds = { items, ids };
-    return ids;
+    return this.#lastTextIds.ids;
   }
 
   /**
@@ -219,13 +248,13 @@ export class CaseSimilarity {
    * snapshot, by origin case).
    */
   groupIds<T>(items: readonly T[], caseIdOf: (item: T) => number): Int32Array {
-    if (this.#lastGroupIds?.items === items) return this.#lastGroupIds.ids;
-    const ids = Int32Array.from(
+    this.#lastGroupIds = keyedIds(
+      this.#lastGroupIds,
       items,
-      (item) => this.#group(caseIdOf(item))?.index ?? -1,
+      caseIdOf,
+      (caseId) => this.#group(caseId)?.index ?? -1,
     );
-    this.#lastGroupIds = { items, ids };
-    return ids;
+    return this.#lastGroupIds.ids;
   }
 
   /** The entry of `text`, made (and its words indexed) on first sight. */

@@ -152,6 +152,16 @@ Deno.test("CaseSimilarity.textIds gives ids whose textScoreOf equals toText, the
   items.forEach((item, at) => {
     assert.equal(scorer.textScoreOf(ids[at]), index.toText(1, item.pattern));
   });
+  // A new array of the same length with one text changed: its id follows.
+  const changed = [
+    items[0],
+    { pattern: "disk full on node" },
+    ...items.slice(2),
+  ];
+  const changedIds = index.textIds(changed, (item) => item.pattern);
+  assert.equal(changedIds[0], ids[0]);
+  assert.equal(changedIds[1], ids[2]);
+  assert.notEqual(changedIds[1], ids[1]);
   // A new array is looked at again, texts first seen after the scorer too.
   const later = [{ pattern: "lease expired" }];
   const laterIds = index.textIds(later, (item) => item.pattern);
