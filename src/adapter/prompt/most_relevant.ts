@@ -42,3 +42,41 @@ export function mostRelevant<T extends { readonly id: number }>(
   }
   return best.map((b) => b.item).sort((a, b) => a.id - b.id);
 }
+
+/**
+ * The positions of the `max` highest of the first `length` scores, ties by
+ * the lower position, in ascending order: {@linkcode mostRelevant} for
+ * scores computed beforehand into an array (a prompt scores every RCA and
+ * symptom of a snapshot sorted by id, so a lower position is a lower id).
+ * A loop over numbers only stays fast where one generic function called
+ * with RCAs, symptoms and their different scores would be optimised and
+ * thrown away again at every call.
+ *
+ * @example
+ * ```ts
+ * import { topPositions } from "./most_relevant.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const scores = Float64Array.of(0, 0.5, 0, 1, 0.5);
+ * assert.deepEqual(topPositions(scores, scores.length, 2), [1, 3]);
+ * ```
+ */
+export function topPositions(
+  scores: Float64Array,
+  length: number,
+  max: number,
+): number[] {
+  const best: number[] = [];
+  let worst = -Infinity;
+  for (let at = 0; at < length; at++) {
+    const value = scores[at];
+    // A later position never wins a tie: it must beat the worst kept one.
+    if (best.length >= max && !(value > worst)) continue;
+    let place = best.length;
+    while (place > 0 && value > scores[best[place - 1]]) place -= 1;
+    best.splice(place, 0, at);
+    if (best.length > max) best.pop();
+    worst = scores[best[best.length - 1]];
+  }
+  return best.sort((a, b) => a - b);
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mostRelevant } from "./most_relevant.ts";
+import { mostRelevant, topPositions } from "./most_relevant.ts";
 
 /** What the one-pass pick must equal: every item sorted, then cut. */
 function bySorting<T extends { readonly id: number }>(
@@ -39,4 +39,22 @@ Deno.test("mostRelevant calls score once per item and returns none of an empty l
   mostRelevant(items, () => ++calls, 2);
   assert.equal(calls, 3);
   assert.deepEqual(mostRelevant([], () => 1, 8), []);
+});
+
+Deno.test("topPositions equals mostRelevant over items in position order, ties by the lower position", () => {
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let round = 0; round < 300; round++) {
+    const length = Math.floor(next() * 60);
+    const scores = Float64Array.from(
+      { length: length + 3 }, // a longer buffer: only `length` count
+      () => [-Infinity, 0, 0.25, 0.5, 1, 2][Math.floor(next() * 6)],
+    );
+    const max = 1 + Math.floor(next() * 10);
+    const items = Array.from({ length }, (_, at) => ({ id: at }));
+    assert.deepEqual(
+      topPositions(scores, length, max),
+      mostRelevant(items, (item) => scores[item.id], max).map((i) => i.id),
+    );
+  }
 });

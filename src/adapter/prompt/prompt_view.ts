@@ -36,7 +36,7 @@ import {
 } from "../../pipeline/thresholds.ts";
 import type { Case, Rca, Store, Symptom, Triage } from "../../store/store.ts";
 import { CaseSimilarity } from "./case_similarity.ts";
-import { mostRelevant } from "./most_relevant.ts";
+import { mostRelevant, topPositions } from "./most_relevant.ts";
 import type {
   RepoConfig,
   ShortStepName,
@@ -1092,6 +1092,18 @@ async function historySymptom(
 }
 
 /**
+ * A reused buffer for one list's scores: each pick fills it and reads it back
+ * with no `await` between, so prompts built concurrently never share it.
+ */
+let scores = new Float64Array(1024);
+
+/** {@linkcode scores}, at least `length` long; its content is left over. */
+function scratchScores(length: number): Float64Array {
+  if (scores.length < length) scores = new Float64Array(length * 2);
+  return scores;
+}
+
+/**
  * Builds the view of one step of one case from the store and the case's
  * artifacts. Each list shows at most `maxListed` entries, those most similar
  * to this failure by error signature (see {@linkcode CaseSimilarity}), sorted
@@ -1161,11 +1173,16 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
   // Archived RCAs and the case's own score below every other, so the pick
   // holds them only when fewer than `max` others exist; they are dropped.
   let liveRcaCount = 0;
-  const shownRcas = mostRelevant(rcas, (rca, at) => {
-    if (!isLive(rca)) return -Infinity;
-    liveRcaCount += 1;
-    return symptomRcas.has(rca.id) ? 2 : rcaScoreAt(rca, at);
-  }, max).filter(isLive);
+  const rcaScores = scratchScores(rcas.length);
+  for (let at = 0; at < rcas.length; at++) {
+    const rca = rcas[at];
+    if (isLive(rca)) {
+      liveRcaCount += 1;
+      rcaScores[at] = symptomRcas.has(rca.id) ? 2 : rcaScoreAt(rca, at);
+    } else rcaScores[at] = -Infinity;
+  }
+  const shownRcas = topPositions(rcaScores, rcas.length, max)
+    .map((at) => rcas[at]).filter(isLive);
   const detailedIds = new Set(
     mostRelevant(shownRcas, scoreOf, maxDetailed).map((rca) => rca.id),
   );
@@ -1207,11 +1224,17 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
   const otherCount = Math.max(0, similarity.size - 1);
 
   const textIds = similarity.textIds(facts.symptoms, (s) => s.errorPattern);
-  const shownSymptoms = mostRelevant(
-    facts.symptoms,
-    (s, at) => s.id === symptom?.id ? 2 : scorer.textScoreOf(textIds[at]),
+  const symptomScores = scratchScores(facts.symptoms.length);
+  for (let at = 0; at < facts.symptoms.length; at++) {
+    symptomScores[at] = facts.symptoms[at].id === symptom?.id
+      ? 2
+      : scorer.textScoreOf(textIds[at]);
+  }
+  const shownSymptoms = topPositions(
+    symptomScores,
+    facts.symptoms.length,
     max,
-  );
+  ).map((at) => facts.symptoms[at]);
   const knownSymptoms: SymptomView[] = [];
   for (const s of shownSymptoms) {
     knownSymptoms.push(
