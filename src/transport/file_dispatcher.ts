@@ -35,8 +35,8 @@ import { SIGNAL_FILE, type SignalStatus, writeSignalSync } from "./signal.ts";
 import { CLAIM_FILE, parseClaim } from "./claim.ts";
 import {
   type ConfinedPath,
-  confineParentSync,
   lstatConfinedSync,
+  lstatInCheckedDirSync,
   PathConfinementError,
 } from "../util/confine_path.ts";
 import { Wake } from "../util/wake.ts";
@@ -515,7 +515,13 @@ class FileDispatch {
     // costs a forced block allocation (see `atomicWriteTextFileSync`). It is
     // renamed out of the way and removed off the main thread: freeing its
     // blocks waits for the disk (a discard), up to half a millisecond.
-    if (this.#confine(signalPath).info !== undefined) {
+    // The directory was checked with the artifact, in this same synchronous
+    // step: the old signal needs only its own lstat (all of them when the
+    // directory was just created).
+    const oldSignal = artifact.dirExists === true
+      ? this.#confined(signalPath, lstatInCheckedDirSync)
+      : this.#confine(signalPath).info;
+    if (oldSignal !== undefined) {
       const retired = join(
         this.#dir,
         `.${SIGNAL_FILE}.${crypto.randomUUID().slice(0, 8)}.old`,
@@ -531,7 +537,7 @@ class FileDispatch {
         }
       }
     }
-    this.#writeSignal("waiting");
+    this.#writeSignal("waiting", { checked: "signal" });
     // The watch starts after the signal is written, so the signal's own
     // events never reach it; an artifact that lands before the watch is up is
     // found by the first check, which runs after it.
@@ -559,7 +565,9 @@ class FileDispatch {
       this.#closeWatch();
       if (!this.#finished) {
         try {
-          this.#writeSignal("error", this.#signalError ?? failure.message);
+          this.#writeSignal("error", {
+            error: this.#signalError ?? failure.message,
+          });
         } catch {
           // The dispatch already failed; its error matters more.
         }
@@ -789,7 +797,9 @@ class FileDispatch {
         { cause: error },
       );
     }
-    this.#writeSignal("done");
+    // The check that found the answer confined the artifact, and with it
+    // the directory, in this same synchronous step.
+    this.#writeSignal("done", { checked: "dir" });
     this.#emit({
       kind: "accepted",
       path: artifactPath,
@@ -905,15 +915,25 @@ class FileDispatch {
     await this.#retiring;
   }
 
-  #writeSignal(status: SignalStatus): void;
-  #writeSignal(status: "error", error: string): void;
-  #writeSignal(status: SignalStatus, error?: string): void {
+  /**
+   * Writes the signal with `status` (and `error`). `checked`: what was
+   * confined in the same synchronous step (no other code ran since), so is
+   * not checked again: the signal path itself, or its directory (the
+   * artifact's check).
+   */
+  #writeSignal(
+    status: SignalStatus,
+    { error, checked }: {
+      readonly error?: string;
+      readonly checked?: "signal" | "dir";
+    } = {},
+  ): void {
     const { context, dispatchId, promptPath, artifactPath, signalPath } =
       this.#target;
     // Checked before every write: the case directory may have been replaced
-    // by a symlink since the dispatch started. The signal itself is replaced
-    // by a rename, which never follows a symlink there.
-    this.#confineParent(signalPath);
+    // by a symlink since the dispatch started.
+    if (checked === "dir") this.#confined(signalPath, lstatInCheckedDirSync);
+    else if (checked === undefined) this.#confine(signalPath);
     try {
       writeSignalSync(signalPath, {
         status,
@@ -952,11 +972,6 @@ class FileDispatch {
    */
   #confine(path: string): ConfinedPath {
     return this.#confined(path, lstatConfinedSync);
-  }
-
-  /** Fails the dispatch when `path`'s directory leads outside. */
-  #confineParent(path: string): void {
-    this.#confined(path, confineParentSync);
   }
 
   #confined<T>(path: string, check: (root: string, path: string) => T): T {

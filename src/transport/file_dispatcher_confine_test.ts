@@ -87,3 +87,53 @@ Deno.test("a case directory swapped for a symlink mid-dispatch gets no final sig
     assert.deepEqual([...Deno.readDirSync(outside)], []);
   });
 });
+
+Deno.test("an old signal.json that is a symlink fails the post; its target is left alone", async () => {
+  await withTempDir(async (dir) => {
+    const { runDir, outside, dispatcher } = await setUp(dir);
+    const target = join(outside, "signal.json");
+    await Deno.writeTextFile(target, "outside");
+    const caseDir = join(runDir, "cases", "C4");
+    await Deno.mkdir(caseDir);
+    await Deno.symlink(target, join(caseDir, SIGNAL_FILE));
+    await assert.rejects(
+      dispatcher.post(caseContext(runDir, "C4")),
+      (error: unknown) =>
+        error instanceof DispatchError && error.reason === "invalid-artifact" &&
+        /Refusing path '.*signal\.json': a symlink leads it to/.test(
+          error.message,
+        ),
+    );
+    assert.equal(await Deno.readTextFile(target), "outside");
+    assert.ok((await Deno.lstat(join(caseDir, SIGNAL_FILE))).isSymlink);
+  });
+});
+
+Deno.test("a signal.json swapped for a symlink mid-dispatch fails the dispatch; its target is left alone", async () => {
+  await withTempDir(async (dir) => {
+    const { runDir, outside, dispatcher, time } = await setUp(dir);
+    const target = join(outside, "signal.json");
+    await Deno.writeTextFile(target, "outside");
+    const context = caseContext(runDir, "C5");
+    const pending = await dispatcher.post(context);
+    await waitFor(() => time.pendingTimers > 0, "the dispatch sleeps");
+    const signalPath = join(runDir, "cases", "C5", SIGNAL_FILE);
+    await Deno.remove(signalPath);
+    await Deno.symlink(target, signalPath);
+    await Deno.writeTextFile(
+      context.artifactPath,
+      JSON.stringify({
+        dispatch_id: pending.dispatchId,
+        data: { symptom_category: "product" },
+      }),
+    );
+    time.tick(1_000);
+    await assert.rejects(
+      pending.result,
+      (error: unknown) =>
+        error instanceof DispatchError && error.reason === "invalid-artifact" &&
+        /Refusing path '.*signal\.json'/.test(error.message),
+    );
+    assert.equal(await Deno.readTextFile(target), "outside");
+  });
+});

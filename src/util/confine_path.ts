@@ -78,8 +78,7 @@ interface Walk {
   /**
    * The `lstat` of the path itself when the walk made it (no symlink on the
    * way), `null` when the path (or a directory on its way) does not exist,
-   * `undefined` when the walk did not get there (a symlink on the way, or
-   * `stopBeforeLast`).
+   * `undefined` when the walk did not get there (a symlink on the way).
    */
   readonly last: Deno.FileInfo | null | undefined;
   /**
@@ -92,23 +91,19 @@ interface Walk {
 /**
  * The real path of `lexical`, a path under `lexicalRoot` whose real path is
  * `realRoot`: the components below the root are checked with one `lstat`
- * each, and only a symlink among them needs a full `realpath`. With
- * `stopBeforeLast`, the last component is left alone (its directory is what
- * matters).
+ * each, and only a symlink among them needs a full `realpath`.
  */
 function realUnder(
   lexicalRoot: string,
   realRoot: string,
   lexical: string,
-  stopBeforeLast: boolean,
 ): Walk {
   const parts = relative(lexicalRoot, lexical).split(/[\\/]/).filter((p) =>
     p !== ""
   );
-  const walked = stopBeforeLast ? parts.length - 1 : parts.length;
   let current = lexicalRoot;
   let last: Deno.FileInfo | null | undefined;
-  for (let i = 0; i < walked; i++) {
+  for (let i = 0; i < parts.length; i++) {
     current = resolve(current, parts[i]);
     let info: Deno.FileInfo;
     try {
@@ -132,7 +127,7 @@ function realUnder(
   return {
     real: resolve(realRoot, ...parts),
     last,
-    dirExists: walked === parts.length && walked > 0 ? true : undefined,
+    dirExists: parts.length > 0 ? true : undefined,
   };
 }
 
@@ -140,7 +135,6 @@ function realUnder(
 function confineWalk(
   root: string,
   path: string,
-  stopBeforeLast: boolean,
 ): { readonly lexical: string; readonly lexicalRoot: string; walk: Walk } {
   const lexicalRoot = resolve(root);
   const lexical = resolve(lexicalRoot, path);
@@ -152,12 +146,7 @@ function confineWalk(
     );
   }
   const realRoot = realRootOf(lexicalRoot);
-  const walk = realUnder(
-    lexicalRoot,
-    realRoot,
-    lexical,
-    stopBeforeLast && lexical !== lexicalRoot,
-  );
+  const walk = realUnder(lexicalRoot, realRoot, lexical);
   if (!isInside(realRoot, walk.real)) {
     throw new PathConfinementError(
       path,
@@ -188,7 +177,7 @@ export interface ConfinedPath {
  * @throws {PathConfinementError} when `path` leaves `root` or is a symlink.
  */
 export function lstatConfinedSync(root: string, path: string): ConfinedPath {
-  const { lexical, lexicalRoot, walk } = confineWalk(root, path, false);
+  const { lexical, lexicalRoot, walk } = confineWalk(root, path);
   let info = walk.last;
   if (info === undefined) {
     try {
@@ -206,6 +195,32 @@ export function lstatConfinedSync(root: string, path: string): ConfinedPath {
     info: info ?? undefined,
     dirExists: info ? true : walk.dirExists,
   };
+}
+
+/**
+ * The last step of {@linkcode lstatConfinedSync} alone, for a path whose
+ * directory {@linkcode lstatConfinedSync} checked in the same synchronous
+ * step (no other code ran since): the path's own `lstat`; a symlink gets
+ * the full check, which refuses it.
+ *
+ * @returns the `lstat`, or `undefined` when `path` does not exist.
+ * @throws {PathConfinementError} when `path` is a symlink.
+ */
+export function lstatInCheckedDirSync(
+  root: string,
+  path: string,
+): Deno.FileInfo | undefined {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    return undefined;
+  }
+  // The full check refuses it, with the message it always gives (where the
+  // symlink leads, when outside).
+  if (info.isSymlink) return lstatConfinedSync(root, path).info;
+  return info;
 }
 
 /**
@@ -236,20 +251,6 @@ export function lstatConfinedSync(root: string, path: string): ConfinedPath {
  */
 export function confinePathSync(root: string, path: string): string {
   return lstatConfinedSync(root, path).path;
-}
-
-/**
- * Checks, like {@linkcode confinePathSync}, that `path`'s directory stays
- * inside `root`, symlinks followed, and that `path` does not leave it; `path`
- * itself is not looked at. For a file replaced by a rename (or removed),
- * which never goes through a symlink at `path`: one `lstat` fewer, and none
- * that fails when the file does not exist yet.
- *
- * @returns the resolved (lexical) path.
- * @throws {PathConfinementError} when `path` or its directory leaves `root`.
- */
-export function confineParentSync(root: string, path: string): string {
-  return confineWalk(root, path, true).lexical;
 }
 
 /**
