@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { buildTransport } from "./build_transport.ts";
 import {
   type CalibrateFlags,
@@ -18,7 +18,7 @@ import type { Terminal } from "./terminal.ts";
 import { UsageError } from "./usage_error.ts";
 import type { PromptTemplates } from "../adapter/prompt/render_prompt.ts";
 import { reportVerdict } from "../report/report_verdict.ts";
-import { encodeJsonReport } from "../report/json_report.ts";
+import { writeJsonReport } from "../report/json_report.ts";
 import { renderReport, type ReportFormat } from "../report/render_report.ts";
 import type { ResponderProcess } from "../responder/responder_process.ts";
 import { calibrate, type CalibrateOptions } from "../runner/calibrate.ts";
@@ -70,6 +70,30 @@ function reportOutputs(
   return wanted.flatMap(([path, format]) =>
     path === undefined ? [] : [{ path, format }]
   );
+}
+
+/**
+ * Writes `path` atomically as `fill` fills the temporary file it is given
+ * (beside `path`, as `atomicWriteTextFileSync` names it), then renames it
+ * over `path`; the temporary file is removed when that fails.
+ */
+function atomicWriteWith(path: string, fill: (temp: string) => void): void {
+  const temp = join(
+    dirname(path),
+    `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
+  try {
+    fill(temp);
+    Deno.renameSync(temp, path);
+  } catch (error) {
+    try {
+      Deno.removeSync(temp);
+    } catch {
+      // The temporary file may never have been created; the write error is
+      // the one to report.
+    }
+    throw error;
+  }
 }
 
 /** File name of the token report inside a run directory. */
@@ -310,8 +334,9 @@ async function runInDirectory(
     }
   }
   // Each format is rendered once and encoded once for all its files (a
-  // 10,000-case JSON report is 9 MB); the JSON report is encoded key by key
-  // (encodeJsonReport), never held as one two-byte string.
+  // 10,000-case JSON report is 9 MB): the JSON report is encoded in chunks
+  // into the run directory's report.json (never held whole), and each
+  // --report file is a copy of it.
   const rendered = new Map<ReportFormat, string>();
   const render = (format: ReportFormat) => {
     let text = rendered.get(format);
@@ -320,24 +345,26 @@ async function runInDirectory(
     }
     return text;
   };
-  const encoded = new Map<ReportFormat, Uint8Array>();
-  const encode = (format: ReportFormat) => {
-    let bytes = encoded.get(format);
-    if (bytes === undefined) {
-      encoded.set(
-        format,
-        bytes = format === "json"
-          ? encodeJsonReport(report)
-          : new TextEncoder().encode(render(format)),
-      );
+  const reportFile = join(flags.runDir, REPORT_FILE);
+  atomicWriteWith(reportFile, (temp) => {
+    const file = Deno.openSync(temp, { write: true, createNew: true });
+    try {
+      writeJsonReport(report, (chunk) => {
+        for (let n = 0; n < chunk.length;) {
+          n += file.writeSync(chunk.subarray(n));
+        }
+      });
+    } finally {
+      file.close();
     }
-    return bytes;
-  };
-  await atomicWriteTextFile(join(flags.runDir, REPORT_FILE), encode("json"));
+  });
   for (const { path, format } of reportOutputs(flags)) {
-    await atomicWriteTextFile(path, encode(format));
+    if (format === "json") {
+      atomicWriteWith(path, (temp) => Deno.copyFileSync(reportFile, temp));
+    } else {
+      await atomicWriteTextFile(path, render(format));
+    }
   }
-  encoded.clear();
   terminal.out(render(flags.json ? "json" : "text"));
   return reportVerdict(report).pass ? ExitCode.Pass : ExitCode.Fail;
 }

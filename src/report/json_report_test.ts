@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { encodeJsonReport, stringifyJsonReport } from "./json_report.ts";
+import {
+  encodeJsonReport,
+  stringifyJsonReport,
+  writeJsonReport,
+} from "./json_report.ts";
 import type { CalibrationReport } from "../core/calibration_report.ts";
 import { sampleReport } from "../../tests/support/sample_report.ts";
 
@@ -8,6 +12,22 @@ function assertSameBytes(report: CalibrationReport, label: string): void {
   const text = stringifyJsonReport(report);
   assert.equal(new TextDecoder().decode(bytes), text, label);
   assert.deepEqual(bytes, new TextEncoder().encode(text), label);
+  for (const chunkBytes of [4, 7, 1000, undefined]) {
+    const chunks: Uint8Array[] = [];
+    // Each chunk is copied: the writer reuses its buffer.
+    writeJsonReport(report, (chunk) => chunks.push(chunk.slice()), chunkBytes);
+    assert.ok(
+      chunks.every((c) => c.length <= (chunkBytes ?? 1024 * 1024)),
+      `${label}: chunk of ${chunkBytes}`,
+    );
+    const joined = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const chunk of chunks) {
+      joined.set(chunk, at);
+      at += chunk.length;
+    }
+    assert.deepEqual(joined, bytes, `${label}: chunks of ${chunkBytes}`);
+  }
 }
 
 Deno.test("encodeJsonReport is the UTF-8 of stringifyJsonReport, byte for byte", async () => {
