@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 
 /** A path that leaves the directory it is confined to. */
 export class PathConfinementError extends Error {
@@ -25,8 +25,57 @@ export class PathConfinementError extends Error {
   }
 }
 
+/**
+ * `relative(root, path)` for resolved paths, without its work in the common
+ * case of a path below the root (a slice of it).
+ */
+function relativeTo(root: string, path: string): string {
+  if (path === root) return "";
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  return path.startsWith(prefix)
+    ? path.slice(prefix.length)
+    : relative(root, path);
+}
+
+/** `dir` joined with `name`, for a resolved `dir` and a plain name. */
+function under(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
+/**
+ * Whether `resolve` returns `path` unchanged: a POSIX absolute path without
+ * `.` or `..` components, empty components or a trailing separator.
+ */
+function isResolved(path: string): boolean {
+  return sep === "/" && path.startsWith("/") && !path.includes("//") &&
+    !path.includes("/./") && !path.includes("/../") &&
+    !path.endsWith("/.") && !path.endsWith("/..") &&
+    (path.length === 1 || !path.endsWith("/"));
+}
+
+/** `resolve(base, path)`, skipping the work for a path already resolved. */
+function resolveFrom(base: string, path: string): string {
+  return isResolved(path) ? path : resolve(base, path);
+}
+
+/** Resolved roots: a run confines thousands of paths to a few roots. */
+const resolvedRoots = new Map<string, string>();
+
+function resolveRoot(root: string): string {
+  let resolved = resolvedRoots.get(root);
+  if (resolved === undefined) {
+    resolved = resolve(root);
+    // The working directory matters only to a relative root.
+    if (isAbsolute(root)) {
+      if (resolvedRoots.size >= 64) resolvedRoots.clear();
+      resolvedRoots.set(root, resolved);
+    }
+  }
+  return resolved;
+}
+
 function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
+  const rel = relativeTo(root, path);
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
 
@@ -98,13 +147,15 @@ function realUnder(
   realRoot: string,
   lexical: string,
 ): Walk {
-  const parts = relative(lexicalRoot, lexical).split(/[\\/]/).filter((p) =>
+  const parts = relativeTo(lexicalRoot, lexical).split(/[\\/]/).filter((p) =>
     p !== ""
   );
+  const realPath = () =>
+    parts.length === 0 ? realRoot : under(realRoot, parts.join(sep));
   let current = lexicalRoot;
   let last: Deno.FileInfo | null | undefined;
   for (let i = 0; i < parts.length; i++) {
-    current = resolve(current, parts[i]);
+    current = under(current, parts[i]);
     let info: Deno.FileInfo;
     try {
       info = Deno.lstatSync(current);
@@ -112,7 +163,7 @@ function realUnder(
       if (!(error instanceof Deno.errors.NotFound)) throw error;
       // Nothing below a missing component exists, so no symlink either.
       return {
-        real: resolve(realRoot, ...parts),
+        real: realPath(),
         last: null,
         // The directory was seen when it is below the root (the root
         // itself is not looked at).
@@ -125,7 +176,7 @@ function realUnder(
     if (i === parts.length - 1) last = info;
   }
   return {
-    real: resolve(realRoot, ...parts),
+    real: realPath(),
     last,
     dirExists: parts.length > 0 ? true : undefined,
   };
@@ -136,8 +187,8 @@ function confineWalk(
   root: string,
   path: string,
 ): { readonly lexical: string; readonly lexicalRoot: string; walk: Walk } {
-  const lexicalRoot = resolve(root);
-  const lexical = resolve(lexicalRoot, path);
+  const lexicalRoot = resolveRoot(root);
+  const lexical = resolveFrom(lexicalRoot, path);
   if (!isInside(lexicalRoot, lexical)) {
     throw new PathConfinementError(
       path,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   confinePath,
+  confinePathSync,
   lstatConfinedSync,
   lstatInCheckedDirSync,
   PathConfinementError,
@@ -101,5 +102,38 @@ Deno.test("lstatInCheckedDirSync looks at the path alone: missing, a file, or a 
         error instanceof PathConfinementError &&
         /it is a symlink/.test(error.message),
     );
+  });
+});
+
+Deno.test("confinePathSync resolves unresolved paths and roots like resolve: '.', '..', '//', trailing '/', relative", async () => {
+  await withTempDir(async (root) => {
+    await Deno.mkdir(join(root, "C1"));
+    await Deno.mkdir(join(root, "C2"));
+    const expected = join(root, "C2", "x.json");
+    for (
+      const path of [
+        `${root}/C1/../C2/x.json`,
+        `${root}//C2/./x.json`,
+        `${root}/C2/x.json/`,
+        `${root}/./C2//x.json`,
+      ]
+    ) {
+      assert.equal(confinePathSync(root, path), expected, path);
+    }
+    assert.equal(confinePathSync(`${root}/`, expected), expected);
+    assert.equal(confinePathSync(`${root}/C1/..`, expected), expected);
+    assert.throws(
+      () => confinePathSync(root, `${root}/C1/../../x.json`),
+      /it leaves the directory/,
+    );
+    // A relative root and path resolve against the working directory.
+    const cwd = Deno.cwd();
+    Deno.chdir(root);
+    try {
+      assert.equal(confinePathSync(".", "C2/x.json"), expected);
+      assert.equal(confinePathSync("C2", "x.json"), expected);
+    } finally {
+      Deno.chdir(cwd);
+    }
   });
 });
