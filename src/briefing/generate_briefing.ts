@@ -133,10 +133,26 @@ export const MAX_IDS_PER_CELL = 20;
 /** Sorted ids as `{prefix}{id}`, at most {@linkcode MAX_IDS_PER_CELL}. */
 function idList(ids: Iterable<number>, prefix: string): string {
   const sorted = [...ids].sort((a, b) => a - b);
-  const shown = sorted.slice(0, MAX_IDS_PER_CELL).map((id) => `${prefix}${id}`)
-    .join(", ");
-  const hidden = sorted.length - MAX_IDS_PER_CELL;
-  return hidden > 0 ? `${shown} and ${hidden} more` : shown;
+  return capped(
+    sorted.slice(0, MAX_IDS_PER_CELL).map((id) => `${prefix}${id}`),
+    sorted.length,
+  );
+}
+
+/** `shown` (at most {@linkcode MAX_IDS_PER_CELL}) and how many of `total` not. */
+function capped(shown: readonly string[], total: number): string {
+  const hidden = total - shown.length;
+  return hidden > 0
+    ? `${shown.join(", ")} and ${hidden} more`
+    : shown.join(", ");
+}
+
+/**
+ * At most {@linkcode MAX_IDS_PER_CELL} of `items`, in their order, then how
+ * many more: a cluster of thousands of cases listed every member in one cell.
+ */
+function cappedList(items: readonly string[]): string {
+  return capped(items.slice(0, MAX_IDS_PER_CELL), items.length);
 }
 
 function caseIds(ids: Iterable<number>): string {
@@ -356,7 +372,7 @@ function clusterAssignments(
   const rows = clusters.slice(0, MAX_LISTED_ROWS).map((cluster, index) => [
     `K${index + 1}`,
     cluster.representative,
-    cluster.members.join(", "),
+    cappedList(cluster.members),
     cluster.key,
   ]);
   return [

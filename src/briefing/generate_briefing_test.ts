@@ -726,3 +726,23 @@ Deno.test("generateBriefing() follows new links and new cases between batches wh
     [["`probe timeout`", "3", "#1, #2, #3", "—"]],
   );
 });
+
+Deno.test("generateBriefing() lists at most MAX_IDS_PER_CELL members of a cluster, in cluster order, and counts the rest", async () => {
+  const members = Array.from(
+    { length: 3 * MAX_IDS_PER_CELL },
+    (_, i) => `C${i + 1} (case #${i + 1})`,
+  );
+  const rows = tableRows(section(
+    await generateBriefing(input(newStore(), {
+      phase: "investigation",
+      clusters: [{ key: "k", representative: members[0], members }],
+    })),
+    "Cluster assignments",
+  ));
+  assert.equal(
+    rows[0][2],
+    `${members.slice(0, MAX_IDS_PER_CELL).join(", ")} and ${
+      2 * MAX_IDS_PER_CELL
+    } more`,
+  );
+});
