@@ -437,16 +437,20 @@ interface PatternLayout {
 /** The last layout made, with the cases it was made from. */
 let lastLayout: PatternLayout | undefined;
 
+/** `cases` has the ids and error messages (the same strings) `layout` had. */
+function sameCases(layout: PatternLayout, cases: readonly Case[]): boolean {
+  const { ids, messages } = layout;
+  if (ids.length !== cases.length) return false;
+  for (let at = 0; at < cases.length; at++) {
+    const c = cases[at];
+    if (c.id !== ids[at] || c.errorMessage !== messages[at]) return false;
+  }
+  return true;
+}
+
 function patternLayout(cases: readonly Case[]): PatternLayout {
   const last = lastLayout;
-  if (
-    last !== undefined && last.ids.length === cases.length &&
-    cases.every((c, at) =>
-      c.id === last.ids[at] && c.errorMessage === last.messages[at]
-    )
-  ) {
-    return last;
-  }
+  if (last !== undefined && sameCases(last, cases)) return last;
   const patterns = new Map<string, ErrorPattern>();
   cases.forEach((c, at) => {
     const signature = signatureOf(c.errorMessage);

@@ -90,7 +90,7 @@ function keyedIds<T, K>(
 }
 
 /** How many signatures' scorers {@linkcode CaseSimilarity} keeps. */
-const MAX_CACHED_SCORERS = 64;
+const MAX_CACHED_SCORERS = 256;
 /**
  * How many texts may be first seen after a scorer counted before it is
  * counted again (each of those is compared word by word).

@@ -575,9 +575,29 @@ const MAX_ERROR_HEAD = 72;
 /** The longest symptom error pattern a catalogue line shows. */
 const MAX_PATTERN_HEAD = 80;
 
+/** Most texts {@linkcode oneLine} remembers; then it starts over. */
+const ONE_LINE_CACHE_SIZE = 20_000;
+/** Longer texts are not remembered (the cache stays a few megabytes). */
+const ONE_LINE_CACHED_LENGTH = 512;
+/**
+ * Texts made one line, by text: every prompt shows the names, titles and
+ * descriptions of the few cases, RCAs and symptoms most like its failure, the
+ * same strings again and again.
+ */
+const oneLineCache = new Map<string, string>();
+
 /** Collapses whitespace (newlines included) to single spaces. */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  if (text.length > ONE_LINE_CACHED_LENGTH) {
+    return text.replace(/\s+/g, " ").trim();
+  }
+  let line = oneLineCache.get(text);
+  if (line === undefined) {
+    line = text.replace(/\s+/g, " ").trim();
+    if (oneLineCache.size >= ONE_LINE_CACHE_SIZE) oneLineCache.clear();
+    oneLineCache.set(text, line);
+  }
+  return line;
 }
 
 /** Makes `text` safe inside a markdown table cell. */
@@ -1176,7 +1196,11 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
   const rcaScores = scratchScores(rcas.length);
   for (let at = 0; at < rcas.length; at++) {
     const rca = rcas[at];
-    if (isLive(rca)) {
+    // isLive, spelt out: this loop runs over every RCA of the run.
+    if (
+      rca.status !== "archived" && rca.originCaseId !== self.id &&
+      rca.id !== self.rcaId
+    ) {
       liveRcaCount += 1;
       rcaScores[at] = symptomRcas.has(rca.id) ? 2 : rcaScoreAt(rca, at);
     } else rcaScores[at] = -Infinity;
