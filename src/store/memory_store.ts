@@ -45,6 +45,7 @@ import {
   type TableName,
 } from "./store_tables.ts";
 import { formatTimestamp } from "../util/clock.ts";
+import { indexById } from "../util/index_by_id.ts";
 
 /** Options for {@linkcode MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -69,6 +70,9 @@ export interface MemoryStoreOptions {
 }
 
 const MS_PER_DAY = 86_400_000;
+
+/** Most rows a snapshot is patched with (see `MemoryStore.#patched`). */
+const MAX_PATCHED_ROWS = 1024;
 
 /** Formats a date as UTC RFC 3339 with whole seconds: `2026-02-17T10:00:00Z`. */
 
@@ -153,6 +157,12 @@ export class MemoryStore implements Store {
   readonly #linksByRca: TableIndex;
   readonly #pendingByTarget: TableIndex;
   readonly #pendingByCase: TableIndex;
+  /**
+   * Per snapshotted table, the ids written through the `#put…` helpers since
+   * its last snapshot (whose revision is `base`): when they are all the
+   * changes since, the next snapshot patches the last one.
+   */
+  readonly #puts = new Map<TableName, { base: number; ids: number[] }>();
   /** The last snapshot of each table taken, with the revision it shows. */
   readonly #snapshots = new Map<
     TableName,
@@ -264,6 +274,7 @@ export class MemoryStore implements Store {
     // Stored rows are frozen: snapshots hand them out without copying.
     Object.freeze(record);
     this.#tables.put("cases", record.id, record);
+    this.#logPut("cases", record.id);
     return copyRecord(record);
   }
 
@@ -271,6 +282,7 @@ export class MemoryStore implements Store {
     // Stored rows are frozen: snapshots hand them out without copying.
     Object.freeze(record);
     this.#tables.put("symptoms", record.id, record);
+    this.#logPut("symptoms", record.id);
     return copyRecord(record);
   }
 
@@ -278,6 +290,7 @@ export class MemoryStore implements Store {
     // Stored rows are frozen: snapshots hand them out without copying.
     freezeRca(record);
     this.#tables.put("rcas", record.id, record);
+    this.#logPut("rcas", record.id);
     return copyRca(record);
   }
 
@@ -608,6 +621,12 @@ export class MemoryStore implements Store {
     const revision = this.#tables.revision(table);
     const cached = this.#snapshots.get(table);
     if (cached?.revision === revision) return cached.rows as readonly T[];
+    const patched = cached && this.#patched<T>(table, cached, revision);
+    this.#puts.delete(table);
+    if (patched !== undefined) {
+      this.#snapshots.set(table, { revision, rows: patched });
+      return patched;
+    }
     const rows: T[] = [];
     let sorted = true;
     for (const row of this.#tables.map<T>(table).values()) {
@@ -619,6 +638,49 @@ export class MemoryStore implements Store {
     Object.freeze(rows);
     this.#snapshots.set(table, { revision, rows });
     return rows;
+  }
+
+  /** Notes a row written through a `#put…` helper (see {@linkcode #puts}). */
+  #logPut(table: TableName, id: number): void {
+    const cached = this.#snapshots.get(table);
+    if (cached === undefined) return; // nobody reads snapshots of it
+    let log = this.#puts.get(table);
+    if (log === undefined || log.base !== cached.revision) {
+      log = { base: cached.revision, ids: [] };
+      this.#puts.set(table, log);
+    }
+    // Past this many, a rebuild is as cheap; the log stops matching.
+    if (log.ids.length <= MAX_PATCHED_ROWS) log.ids.push(id);
+  }
+
+  /**
+   * The last snapshot of `table` with the rows written since put in place,
+   * when those writes (logged by {@linkcode #logPut}, one revision each)
+   * are every change since and add rows only after the last id; otherwise
+   * `undefined`, and the caller rebuilds.
+   */
+  #patched<T extends { readonly id: number }>(
+    table: TableName,
+    cached: { readonly revision: number; readonly rows: readonly unknown[] },
+    revision: number,
+  ): readonly T[] | undefined {
+    const log = this.#puts.get(table);
+    if (
+      log === undefined || log.base !== cached.revision ||
+      revision - log.base !== log.ids.length
+    ) return undefined;
+    const map = this.#tables.map<T>(table);
+    const rows = (cached.rows as readonly T[]).slice();
+    for (const id of [...new Set(log.ids)].sort((a, b) => a - b)) {
+      const row = map.get(id);
+      if (row === undefined || !Object.isFrozen(row)) return undefined;
+      const at = indexById(rows, id);
+      if (at >= 0) rows[at] = row;
+      else if (rows.length === 0 || id > rows[rows.length - 1].id) {
+        rows.push(row);
+      } else return undefined;
+    }
+    return Object.freeze(rows);
   }
 
   /** Returns copies of the symptoms named exactly `name`; empty name → none. */
