@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { basename, dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { buildTransport } from "./build_transport.ts";
 import {
   type CalibrateFlags,
@@ -34,7 +34,11 @@ import type { RecoveredAnswer } from "../transport/recover_answers.ts";
 import { checkWritable } from "../util/check_writable.ts";
 import { applyStoredFlags, storedFlags } from "./stored_flags.ts";
 import { loadScenario } from "../scenario/load_scenario.ts";
-import { atomicWriteJson, atomicWriteTextFile } from "../util/atomic_write.ts";
+import {
+  atomicWriteJson,
+  atomicWriteTextFile,
+  atomicWriteWithSync,
+} from "../util/atomic_write.ts";
 import { asteriskCommand } from "../util/asterisk_command.ts";
 import { type Clock, systemClock } from "../util/clock.ts";
 
@@ -70,30 +74,6 @@ function reportOutputs(
   return wanted.flatMap(([path, format]) =>
     path === undefined ? [] : [{ path, format }]
   );
-}
-
-/**
- * Writes `path` atomically as `fill` fills the temporary file it is given
- * (beside `path`, as `atomicWriteTextFileSync` names it), then renames it
- * over `path`; the temporary file is removed when that fails.
- */
-function atomicWriteWith(path: string, fill: (temp: string) => void): void {
-  const temp = join(
-    dirname(path),
-    `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
-  );
-  try {
-    fill(temp);
-    Deno.renameSync(temp, path);
-  } catch (error) {
-    try {
-      Deno.removeSync(temp);
-    } catch {
-      // The temporary file may never have been created; the write error is
-      // the one to report.
-    }
-    throw error;
-  }
 }
 
 /** File name of the token report inside a run directory. */
@@ -346,7 +326,7 @@ async function runInDirectory(
     return text;
   };
   const reportFile = join(flags.runDir, REPORT_FILE);
-  atomicWriteWith(reportFile, (temp) => {
+  atomicWriteWithSync(reportFile, (temp) => {
     const file = Deno.openSync(temp, { write: true, createNew: true });
     try {
       writeJsonReport(report, (chunk) => {
@@ -360,7 +340,7 @@ async function runInDirectory(
   });
   for (const { path, format } of reportOutputs(flags)) {
     if (format === "json") {
-      atomicWriteWith(path, (temp) => Deno.copyFileSync(reportFile, temp));
+      atomicWriteWithSync(path, (temp) => Deno.copyFileSync(reportFile, temp));
     } else {
       await atomicWriteTextFile(path, render(format));
     }

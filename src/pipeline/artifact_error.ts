@@ -10,9 +10,13 @@
  *
  * @example
  * ```ts
- * throw new ArtifactError(
+ * import { ArtifactError } from "./artifact_error.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new ArtifactError(
  *   "Cannot accept artifact 'x.json': field 'data.defect_type' must be a string",
  * );
+ * assert.equal(error.name, "ArtifactError");
  * ```
  */
 export class ArtifactError extends Error {

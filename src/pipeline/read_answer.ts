@@ -148,12 +148,15 @@ function isWrapper(value: Record<string, unknown>): boolean {
  * @example
  * ```ts
  * import { readAnswer } from "./read_answer.ts";
- * const reading = readAnswer('```json\n{"decision": "Approve"}\n```', {
+ * import assert from "node:assert/strict";
+ *
+ * const fence = "`".repeat(3); // an answer wrapped in a markdown code fence
+ * const reading = readAnswer(`${fence}json\n{"decision": "Approve"}\n${fence}`, {
  *   form: "bare",
  *   step: "F5_REVIEW",
  * });
- * // reading.ok === true; reading.data = { decision: "approve" }
- * // reading.repairs: code-fence, enum
+ * assert.ok(reading.ok);
+ * // reading.data = { decision: "approve" }; reading.repairs: code-fence, enum
  * ```
  */
 export function readAnswer(

@@ -218,7 +218,7 @@ function knowledgeOf(run: RunFile, root: string): RunDirKnowledge {
  * replaces it with a rename). Checking costs one `stat` per answer.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { RunDirKnowledgeCache } from "./run_dir_knowledge.ts";
  *
  * const cache = new RunDirKnowledgeCache();

@@ -41,7 +41,7 @@ export type WatchFactory = (dir: string) => WatchHandle;
  * iteration ends.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const handle = denoWatchFactory("/tmp/run/C1");
  * for await (const event of handle) {
  *   if (event.kind === "change") console.log(event.paths);

@@ -351,7 +351,7 @@ interface Placement {
  * batch.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const dispatcher = new BatchFileDispatcher({ suiteDir: "/run/1" });
  * const results = await dispatcher.dispatchBatch(contexts, {
  *   phase: "triage",

@@ -270,7 +270,7 @@ async function removeStale(
  * claim its `dispatch_id`.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const signal = await readSignal(join(dir, "signal.json"));
  * if (signal?.status === "waiting") {
  *   const won = await claimSignal(dir, {

@@ -322,7 +322,7 @@ function exists(path: string): boolean {
  * `context.validate`. The signal always ends `done` or `error`.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const dispatcher = new FileDispatcher({ ids: new DispatchIds() });
  * const pending = await dispatcher.post({
  *   caseId: "C1",

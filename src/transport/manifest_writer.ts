@@ -60,7 +60,7 @@ function derive(manifest: BatchManifest): void {
  * or {@linkcode flush}.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const writer = new ManifestWriter("/run/1/batch-manifest.json", manifest);
  * await writer.write(); // the batch, pending
  * writer.update((m) => {

@@ -43,7 +43,13 @@ export interface AtomicWriteOptions {
  *
  * @example
  * ```ts
- * atomicWriteTextFileSync("run/signal.json", JSON.stringify(signal));
+ * import { atomicWriteTextFileSync } from "./atomic_write.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = Deno.makeTempDirSync();
+ * atomicWriteTextFileSync(`${dir}/signal.json`, '{"status":"waiting"}');
+ * assert.equal(Deno.readTextFileSync(`${dir}/signal.json`), '{"status":"waiting"}');
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export function atomicWriteTextFileSync(
@@ -51,14 +57,46 @@ export function atomicWriteTextFileSync(
   text: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): void {
+  atomicWriteWithSync(path, (temp) => {
+    if (typeof text === "string") Deno.writeTextFileSync(temp, text);
+    else Deno.writeFileSync(temp, text);
+    if (options.removeFirst) removeIfExistsSync(path);
+  }, options);
+}
+
+/**
+ * Writes `path` atomically and synchronously as `fill` fills the temporary
+ * file it is given (named and placed as {@linkcode atomicWriteTextFileSync}
+ * places it), then renames it over `path`; the temporary file is removed
+ * when either fails. For content written in pieces or copied from another
+ * file (a report of megabytes) rather than held as one string.
+ *
+ * @example
+ * ```ts
+ * import { atomicWriteWithSync } from "./atomic_write.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/report.json`, "{}");
+ * atomicWriteWithSync(
+ *   `${dir}/copy.json`,
+ *   (temp) => Deno.copyFileSync(`${dir}/report.json`, temp),
+ * );
+ * assert.equal(Deno.readTextFileSync(`${dir}/copy.json`), "{}");
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function atomicWriteWithSync(
+  path: string,
+  fill: (temp: string) => void,
+  options: Pick<AtomicWriteOptions, "tempDir"> = {},
+): void {
   const temp = join(
     options.tempDir ?? dirname(path),
     `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
   );
   try {
-    if (typeof text === "string") Deno.writeTextFileSync(temp, text);
-    else Deno.writeFileSync(temp, text);
-    if (options.removeFirst) removeIfExistsSync(path);
+    fill(temp);
     Deno.renameSync(temp, path);
   } catch (error) {
     try {
@@ -86,7 +124,11 @@ function removeIfExistsSync(path: string): void {
  *
  * @example
  * ```ts
- * await atomicWriteTextFile("run/signal.json", JSON.stringify(signal));
+ * import { atomicWriteTextFile } from "./atomic_write.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await atomicWriteTextFile(`${dir}/signal.json`, '{"status":"done"}');
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export function atomicWriteTextFile(
@@ -113,7 +155,11 @@ export function atomicWriteTextFile(
  *
  * @example
  * ```ts
- * await atomicWriteTextFileOffThread("run/1/batch-manifest.json", text);
+ * import { atomicWriteTextFileOffThread } from "./atomic_write.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await atomicWriteTextFileOffThread(`${dir}/batch-manifest.json`, "{}\n");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function atomicWriteTextFileOffThread(

@@ -23,7 +23,14 @@ import { rewriteInPlaceSync } from "./rewrite_in_place.ts";
  *
  * @example
  * ```ts
- * await confinedWriteTextFile("/run", "/run/1/2/prompt-recall.md", prompt);
+ * import { confinedWriteTextFile } from "./confined_write.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run = await Deno.makeTempDir();
+ * await Deno.mkdir(`${run}/1/2`, { recursive: true });
+ * await confinedWriteTextFile(run, `${run}/1/2/prompt-recall.md`, "# Recall\n");
+ * await assert.rejects(confinedWriteTextFile(run, `${run}/../x.md`, "no"));
+ * await Deno.remove(run, { recursive: true });
  * ```
  *
  * @throws {PathConfinementError} when `path` leaves `root` (nothing written).
