@@ -226,10 +226,10 @@ export class CaseSimilarity {
 
   /**
    * The text id of each item's text, for
-   * {@linkcode SimilarityScorer.textScoreOf}: an array a prompt reuses while
-   * `items` is the same array (the store's symptom snapshot changes less
-   * often than prompts are built), so scoring every symptom reads arrays
-   * instead of looking each pattern up.
+   * {@linkcode SimilarityScorer.textScoreOf}: the same array again while
+   * `items` is the same array (the store's symptom snapshot), and for a new
+   * one the ids of the last at every position whose text did not change, so
+   * scoring every symptom reads arrays instead of looking each pattern up.
    */
   textIds<T>(items: readonly T[], textOf: (item: T) => string): Int32Array {
     this.#lastTextIds = keyedIds(
@@ -243,9 +243,9 @@ export class CaseSimilarity {
 
   /**
    * The signature group of each item's case (-1 for a case the index does
-   * not hold), for {@linkcode SimilarityScorer.caseScoreOfGroup}: like
-   * {@linkcode textIds}, reused while `items` is the same array (the RCA
-   * snapshot, by origin case).
+   * not hold), for {@linkcode SimilarityScorer.caseScoreOfGroup}: reused
+   * and carried over as {@linkcode textIds} are (the RCA snapshot, by
+   * origin case).
    */
   groupIds<T>(items: readonly T[], caseIdOf: (item: T) => number): Int32Array {
     this.#lastGroupIds = keyedIds(
