@@ -46,6 +46,7 @@ import {
 } from "./store_tables.ts";
 import { formatTimestamp } from "../util/clock.ts";
 import { indexById } from "../util/index_by_id.ts";
+import { settle } from "../util/settle.ts";
 
 /** Options for {@linkcode MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -75,15 +76,6 @@ const MS_PER_DAY = 86_400_000;
 const MAX_PATCHED_ROWS = 1024;
 
 /** Formats a date as UTC RFC 3339 with whole seconds: `2026-02-17T10:00:00Z`. */
-
-/** Runs `fn` now; its result resolves, and anything it throws rejects. */
-function settle<T>(fn: () => T): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
 
 function sortedById<T extends { readonly id: number }>(
   records: Iterable<T>,

@@ -33,6 +33,7 @@ import {
   TABLE_NAMES,
   type TableName,
 } from "./store_tables.ts";
+import { settle } from "../util/settle.ts";
 
 /** Version of the database layout; a database of another version is refused. */
 export const SQLITE_SCHEMA_VERSION = 1;
@@ -439,12 +440,7 @@ export class SqliteStore extends MemoryStore {
 
   /** Writes the open group now. */
   override flush(): Promise<void> {
-    try {
-      this.#write();
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settle(() => this.#write());
   }
 
   /** Flushes and closes the database; closing twice does nothing. */

@@ -53,6 +53,7 @@ import {
   type AnswerRepair,
   readAnswer,
 } from "../pipeline/read_answer.ts";
+import { settle } from "../util/settle.ts";
 
 /** The `error` of a signal whose dispatch was aborted. */
 export const DISPATCH_ABORTED_ERROR = "dispatch aborted";
@@ -371,11 +372,7 @@ export class FileDispatcher implements Dispatcher {
    * @throws {Error} when a dispatch for the same signal file is in flight.
    */
   post(context: DispatchContext): Promise<PendingDispatch> {
-    try {
-      return Promise.resolve(this.#post(context));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return settle(() => this.#post(context));
   }
 
   /** {@linkcode post}, synchronously: every file operation of it is small. */

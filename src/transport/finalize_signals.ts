@@ -8,6 +8,7 @@
 import { findSignalFilesSync } from "./find_signal_files.ts";
 import { readSignalSync, writeSignalSync } from "./signal.ts";
 import { type Clock, formatTimestamp, systemClock } from "../util/clock.ts";
+import { settle } from "../util/settle.ts";
 
 /** The `error` of a signal closed because its run ended. */
 export const RUN_ENDED_ERROR = "run ended before the artifact was accepted";
@@ -23,7 +24,7 @@ export function finalizeSignals(
   runDir: string,
   clock: Clock = systemClock,
 ): Promise<number> {
-  try {
+  return settle(() => {
     let closed = 0;
     for (const path of findSignalFilesSync(runDir)) {
       const signal = readSignalSync(path);
@@ -38,8 +39,6 @@ export function finalizeSignals(
       });
       closed += 1;
     }
-    return Promise.resolve(closed);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+    return closed;
+  });
 }

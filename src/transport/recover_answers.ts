@@ -15,6 +15,7 @@ import { readSignalSync } from "./signal.ts";
 import { type AnswerRepair, readAnswer } from "../pipeline/read_answer.ts";
 import { isPipelineStep } from "../pipeline/step.ts";
 import { confinePathSync, PathConfinementError } from "../util/confine_path.ts";
+import { settle } from "../util/settle.ts";
 
 /** An answer found on disk: its payload and the repairs reading it took. */
 export interface RecoveredAnswer {
@@ -44,11 +45,7 @@ export interface RecoveredAnswer {
 export function recoverAnswers(
   runDir: string,
 ): Promise<Map<string, RecoveredAnswer>> {
-  try {
-    return Promise.resolve(recoverAnswersSync(runDir));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return settle(() => recoverAnswersSync(runDir));
 }
 
 function recoverAnswersSync(runDir: string): Map<string, RecoveredAnswer> {

@@ -14,6 +14,7 @@ import { z } from "zod";
 import { atomicWriteTextFileSync } from "../util/atomic_write.ts";
 import { describeIssue } from "../util/describe_issue.ts";
 import { readJsonFile, readJsonFileSync } from "../util/read_json_file.ts";
+import { settle } from "../util/settle.ts";
 
 /** File name of the signal, in the directory of the artifact. */
 export const SIGNAL_FILE = "signal.json";
@@ -131,12 +132,7 @@ export function writeSignalSync(
  * e.g. a relative path.
  */
 export function writeSignal(path: string, signal: Signal): Promise<void> {
-  try {
-    writeSignalSync(path, signal);
-    return Promise.resolve();
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return settle(() => writeSignalSync(path, signal));
 }
 
 /** Schema of the artifact wrapper; `data` must be present and not `null`. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
+import { settle } from "./settle.ts";
 
 /** Options of {@linkcode atomicWriteTextFileSync}. */
 export interface AtomicWriteOptions {
@@ -91,10 +92,7 @@ export function atomicWriteWithSync(
   fill: (temp: string) => void,
   options: Pick<AtomicWriteOptions, "tempDir"> = {},
 ): void {
-  const temp = join(
-    options.tempDir ?? dirname(path),
-    `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
-  );
+  const temp = tempPathFor(path, options.tempDir);
   try {
     fill(temp);
     Deno.renameSync(temp, path);
@@ -107,6 +105,14 @@ export function atomicWriteWithSync(
     }
     throw error;
   }
+}
+
+/** A unique temporary name beside `path` (or in `tempDir`): `.{name}.{random}.tmp`. */
+function tempPathFor(path: string, tempDir = dirname(path)): string {
+  return join(
+    tempDir,
+    `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
 }
 
 /** Removes the file at `path`; a missing one is fine. */
@@ -136,12 +142,7 @@ export function atomicWriteTextFile(
   text: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  try {
-    atomicWriteTextFileSync(path, text, options);
-    return Promise.resolve();
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return settle(() => atomicWriteTextFileSync(path, text, options));
 }
 
 /**
@@ -166,10 +167,7 @@ export async function atomicWriteTextFileOffThread(
   path: string,
   text: string,
 ): Promise<void> {
-  const temp = join(
-    dirname(path),
-    `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`,
-  );
+  const temp = tempPathFor(path);
   try {
     await Deno.writeTextFile(temp, text);
     await Deno.rename(temp, path);

@@ -5,6 +5,7 @@
  * @module
  */
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { settle } from "./settle.ts";
 
 /** A path that leaves the directory it is confined to. */
 export class PathConfinementError extends Error {
@@ -323,9 +324,5 @@ export function confinePathSync(root: string, path: string): string {
  * @throws {PathConfinementError} when `path` leaves `root` or is a symlink.
  */
 export function confinePath(root: string, path: string): Promise<string> {
-  try {
-    return Promise.resolve(confinePathSync(root, path));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return settle(() => confinePathSync(root, path));
 }

@@ -14,6 +14,7 @@
 import { atomicWriteTextFileSync } from "./atomic_write.ts";
 import { confinePath, lstatConfinedSync } from "./confine_path.ts";
 import { rewriteInPlaceSync } from "./rewrite_in_place.ts";
+import { settle } from "./settle.ts";
 
 /**
  * Writes `text` to `path` after checking, with {@linkcode confinePath}, that
@@ -40,12 +41,7 @@ export function confinedWriteTextFile(
   path: string,
   text: string,
 ): Promise<void> {
-  try {
-    confinedWriteTextFileSync(root, path, text);
-    return Promise.resolve();
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return settle(() => confinedWriteTextFileSync(root, path, text));
 }
 
 /**
