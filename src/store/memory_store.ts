@@ -75,8 +75,6 @@ const MS_PER_DAY = 86_400_000;
 /** Most rows a snapshot is patched with (see `MemoryStore.#patched`). */
 const MAX_PATCHED_ROWS = 1024;
 
-/** Formats a date as UTC RFC 3339 with whole seconds: `2026-02-17T10:00:00Z`. */
-
 function sortedById<T extends { readonly id: number }>(
   records: Iterable<T>,
   copy: (record: T) => T,
@@ -88,6 +86,7 @@ function copyRecord<T extends object>(record: T): T {
   return { ...record };
 }
 
+/** Freezes an RCA and its lists (it is stored and handed out as it is). */
 function freezeRca(rca: Rca): Rca {
   Object.freeze(rca.affectedVersions);
   Object.freeze(rca.evidenceRefs);
@@ -263,27 +262,25 @@ export class MemoryStore implements Store {
   }
 
   #putCase(record: Case): Case {
-    // Stored rows are frozen: snapshots hand them out without copying.
-    Object.freeze(record);
-    this.#tables.put("cases", record.id, record);
-    this.#logPut("cases", record.id);
-    return copyRecord(record);
+    return copyRecord(this.#putFrozen("cases", Object.freeze(record)));
   }
 
   #putSymptom(record: Symptom): Symptom {
-    // Stored rows are frozen: snapshots hand them out without copying.
-    Object.freeze(record);
-    this.#tables.put("symptoms", record.id, record);
-    this.#logPut("symptoms", record.id);
-    return copyRecord(record);
+    return copyRecord(this.#putFrozen("symptoms", Object.freeze(record)));
   }
 
   #putRca(record: Rca): Rca {
-    // Stored rows are frozen: snapshots hand them out without copying.
-    freezeRca(record);
-    this.#tables.put("rcas", record.id, record);
-    this.#logPut("rcas", record.id);
-    return copyRca(record);
+    return copyRca(this.#putFrozen("rcas", freezeRca(record)));
+  }
+
+  /**
+   * Stores a frozen row of a table that has snapshots (they hand rows out
+   * without copying) and notes it for the next snapshot's patch.
+   */
+  #putFrozen<T extends { readonly id: number }>(table: TableName, row: T): T {
+    this.#tables.put(table, row.id, row);
+    this.#logPut(table, row.id);
+    return row;
   }
 
   /** Creates a suite; its status is `open` unless given. */

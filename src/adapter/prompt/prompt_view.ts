@@ -588,14 +588,14 @@ const oneLineCache = new Map<string, string>();
 
 /** Collapses whitespace (newlines included) to single spaces. */
 function oneLine(text: string): string {
-  if (text.length > ONE_LINE_CACHED_LENGTH) {
-    return text.replace(/\s+/g, " ").trim();
-  }
-  let line = oneLineCache.get(text);
+  const cached = text.length <= ONE_LINE_CACHED_LENGTH;
+  let line = cached ? oneLineCache.get(text) : undefined;
   if (line === undefined) {
     line = text.replace(/\s+/g, " ").trim();
-    if (oneLineCache.size >= ONE_LINE_CACHE_SIZE) oneLineCache.clear();
-    oneLineCache.set(text, line);
+    if (cached) {
+      if (oneLineCache.size >= ONE_LINE_CACHE_SIZE) oneLineCache.clear();
+      oneLineCache.set(text, line);
+    }
   }
   return line;
 }
@@ -1196,11 +1196,7 @@ export async function buildPromptView(input: PromptInput): Promise<PromptView> {
   const rcaScores = scratchScores(rcas.length);
   for (let at = 0; at < rcas.length; at++) {
     const rca = rcas[at];
-    // isLive, spelt out: this loop runs over every RCA of the run.
-    if (
-      rca.status !== "archived" && rca.originCaseId !== self.id &&
-      rca.id !== self.rcaId
-    ) {
+    if (isLive(rca)) {
       liveRcaCount += 1;
       rcaScores[at] = symptomRcas.has(rca.id) ? 2 : rcaScoreAt(rca, at);
     } else rcaScores[at] = -Infinity;
