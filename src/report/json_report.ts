@@ -78,17 +78,18 @@ export function stringifyJsonReport(report: CalibrationReport): string {
 }
 
 /**
- * UTF-8 bytes written into one buffer: it grows as needed, or, with `flush`,
- * is handed to `flush` whenever it is full and then reused.
+ * UTF-8 bytes written into one buffer, handed to `flush` whenever it is full
+ * and then reused.
  */
 class ByteSink {
   readonly #encoder = new TextEncoder();
-  readonly #flush: ((bytes: Uint8Array) => void) | undefined;
-  #buffer: Uint8Array;
+  readonly #flush: (bytes: Uint8Array) => void;
+  readonly #buffer: Uint8Array;
   #length = 0;
 
-  constructor(capacity: number, flush?: (bytes: Uint8Array) => void) {
-    this.#buffer = new Uint8Array(capacity);
+  /** `capacity` is at least 4 bytes, one character's UTF-8. */
+  constructor(capacity: number, flush: (bytes: Uint8Array) => void) {
+    this.#buffer = new Uint8Array(Math.max(capacity, 4));
     this.#flush = flush;
   }
 
@@ -102,27 +103,17 @@ class ByteSink {
       this.#length += written;
       if (read === rest.length) return;
       rest = rest.slice(read);
-      if (this.#flush !== undefined && this.#length > 0) {
-        this.#flush(this.#buffer.subarray(0, this.#length));
-        this.#length = 0;
-        continue;
-      }
-      const grown = new Uint8Array(
-        Math.max(2 * this.#buffer.length, this.#length + 3 * rest.length),
-      );
-      grown.set(this.#buffer.subarray(0, this.#length));
-      this.#buffer = grown;
+      this.end();
     }
   }
 
-  /** The bytes written and not flushed (a view of the buffer). */
-  bytes(): Uint8Array {
-    return this.#buffer.subarray(0, this.#length);
+  /** Hands the bytes written since the last flush to `flush`, if any. */
+  end(): void {
+    if (this.#length === 0) return;
+    this.#flush(this.#buffer.subarray(0, this.#length));
+    this.#length = 0;
   }
 }
-
-/** Bytes reserved per case before the report is encoded (about 1 KB each). */
-const BYTES_PER_CASE = 2048;
 
 /**
  * Writes {@linkcode stringifyJsonReport}'s text into `sink` a piece at a
@@ -163,34 +154,20 @@ function encodeInto(json: JsonReport, sink: ByteSink): void {
 }
 
 /**
- * {@linkcode stringifyJsonReport}'s text as UTF-8, byte for byte, in one
- * buffer sized for the cases up front (pages it does not use are never
- * touched).
- */
-export function encodeJsonReport(report: CalibrationReport): Uint8Array {
-  const json = toJsonReport(report);
-  const sink = new ByteSink(
-    64 * 1024 + BYTES_PER_CASE * json.case_results.length,
-  );
-  encodeInto(json, sink);
-  return sink.bytes();
-}
-
-/**
- * {@linkcode encodeJsonReport}'s bytes handed to `write` in chunks of at
- * most `chunkBytes` (one buffer, reused: `write` must be done with a chunk
- * when it returns), so a file is written without the whole report in memory
- * (9 MB at 10,000 cases, and the runtime copies what it writes).
+ * {@linkcode stringifyJsonReport}'s text as UTF-8, byte for byte, handed to
+ * `write` in chunks of at most `chunkBytes` (one buffer, reused: `write`
+ * must be done with a chunk when it returns), so a file is written without
+ * the whole report in memory (9 MB at 10,000 cases, and the runtime copies
+ * what it writes).
  */
 export function writeJsonReport(
   report: CalibrationReport,
   write: (chunk: Uint8Array) => void,
   chunkBytes = 1024 * 1024,
 ): void {
-  const sink = new ByteSink(Math.max(chunkBytes, 4), write);
+  const sink = new ByteSink(chunkBytes, write);
   encodeInto(toJsonReport(report), sink);
-  const rest = sink.bytes();
-  if (rest.length > 0) write(rest);
+  sink.end();
 }
 
 /**
