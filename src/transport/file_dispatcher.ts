@@ -444,8 +444,6 @@ class FileDispatch {
   readonly #deadline: number;
   #handle: WatchHandle | undefined;
   #consumer: Promise<void> | undefined;
-  /** The removal of the previous signal, renamed away by `start`. */
-  #retiring: Promise<void> | undefined;
   #timer: TimerId | undefined;
   #stopped = false;
   /** The watch was closed: the outcome is known, or the dispatch stopped. */
@@ -507,33 +505,15 @@ class FileDispatch {
         throw this.#ioError("remove old claim", claimPath, error);
       }
     }
-    // The old signal (an earlier dispatch's, finished) goes too, so the
-    // `waiting` signal's rename replaces no file: on ext4 a rename over one
-    // costs a forced block allocation (see `atomicWriteTextFileSync`). It is
-    // renamed out of the way and removed off the main thread: freeing its
-    // blocks waits for the disk (a discard), up to half a millisecond.
-    // The directory was checked with the artifact, in this same synchronous
-    // step: the old signal needs only its own lstat (all of them when the
-    // directory was just created).
-    const oldSignal = artifact.dirExists === true
-      ? this.#confined(signalPath, lstatInCheckedDirSync)
-      : this.#confine(signalPath).info;
-    if (oldSignal !== undefined) {
-      const retired = join(
-        this.#dir,
-        `.${SIGNAL_FILE}.${crypto.randomUUID().slice(0, 8)}.old`,
-      );
-      try {
-        Deno.renameSync(signalPath, retired);
-        this.#retiring = Deno.remove(retired).catch(() => {
-          // A leftover hidden file is harmless; the dispatch goes on.
-        });
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) {
-          throw this.#ioError("remove old signal", signalPath, error);
-        }
-      }
-    }
+    // The old signal (an earlier dispatch's, finished) is replaced by the
+    // `waiting` one through the directory's spare signal file (see
+    // `recyclingWriteSync`): no file is created or freed. The directory was
+    // checked with the artifact, in this same synchronous step: the old
+    // signal needs only its own lstat (all of them when the directory was
+    // just created).
+    if (artifact.dirExists === true) {
+      this.#confined(signalPath, lstatInCheckedDirSync);
+    } else this.#confine(signalPath);
     this.#writeSignal("waiting", { checked: "signal" });
     // The watch starts after the signal is written, so the signal's own
     // events never reach it; an artifact that lands before the watch is up is
@@ -908,8 +888,6 @@ class FileDispatch {
     this.#target.context.signal?.removeEventListener("abort", this.#onAbort);
     this.#closeWatch();
     await this.#consumer;
-    // Long done by now; awaited so that no dispatch leaves it behind.
-    await this.#retiring;
   }
 
   /**
@@ -941,12 +919,10 @@ class FileDispatch {
         artifact_path: artifactPath,
         timestamp: formatTimestamp(this.#options.clock.now()),
         ...(error ? { error } : {}),
-      });
-      // The final status replaces the `waiting` signal in one rename, never
-      // through a moment without a signal: a calibrate killed in that moment
-      // left an artifact no signal vouched for, so --resume asked the step
-      // again. (`start` removes the old, finished signal before the
-      // `waiting` one: nothing is lost if that one is missing a moment.)
+      }, { recycle: true });
+      // Each status replaces the last in one rename, never through a moment
+      // without a signal: a calibrate killed in such a moment left an
+      // artifact no signal vouched for, so --resume asked the step again.
     } catch (cause) {
       throw this.#ioError("write signal", signalPath, cause);
     }

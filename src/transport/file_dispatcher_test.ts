@@ -515,7 +515,7 @@ Deno.test("post creates a missing case directory", async () => {
   });
 });
 
-Deno.test("the previous dispatch's signal is replaced and leaves no file behind", async () => {
+Deno.test("the previous dispatch's signal is replaced through the one spare file, creating no other", async () => {
   await withCase(async ({ context, artifactPath, signalPath, dir }) => {
     const watch = new FakeWatch();
     const dispatcher = manual(watch, new EventLog());
@@ -524,6 +524,10 @@ Deno.test("the previous dispatch's signal is replaced and leaves no file behind"
     watch.emit();
     await first.result;
     assert.equal((await signalOf(signalPath)).status, "done");
+    const inodes = new Set([
+      Deno.statSync(signalPath).ino,
+      Deno.statSync(join(dir, ".signal.json.spare")).ino,
+    ]);
     const second = await dispatcher.post(context);
     const signal = await signalOf(signalPath);
     assert.equal(signal.status, "waiting");
@@ -532,7 +536,14 @@ Deno.test("the previous dispatch's signal is replaced and leaves no file behind"
     watch.emit();
     await second.result;
     const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-    assert.deepEqual(names, ["recall-result.json", SIGNAL_FILE]);
+    assert.deepEqual(names, [
+      ".signal.json.spare",
+      "recall-result.json",
+      SIGNAL_FILE,
+    ]);
+    // Two more statuses, no new file: the same two inodes took turns.
+    assert.ok(inodes.has(Deno.statSync(signalPath).ino));
+    assert.ok(inodes.has(Deno.statSync(join(dir, ".signal.json.spare")).ino));
   });
 });
 

@@ -12,6 +12,7 @@
 import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { atomicWriteTextFileSync } from "../util/atomic_write.ts";
+import { recyclingWriteSync } from "../util/recycling_write.ts";
 import { describeIssue } from "../util/describe_issue.ts";
 import { readJsonFile, readJsonFileSync } from "../util/read_json_file.ts";
 import { settle } from "../util/settle.ts";
@@ -84,6 +85,20 @@ export function readSignalSync(path: string): Signal | undefined {
   return readJsonFileSync(path, SignalSchema);
 }
 
+/** Options of {@linkcode writeSignalSync}. */
+export interface WriteSignalOptions {
+  /**
+   * Write through the directory's spare signal file instead of a new
+   * temporary one ({@linkcode recyclingWriteSync}): for the dispatcher, which
+   * rewrites each case's signal twice per step.
+   *
+   * @default {false}
+   */
+  readonly recycle?: boolean;
+}
+
+const encoder = new TextEncoder();
+
 /**
  * Writes `signal` to `path` atomically (temporary file, then rename), keys in
  * protocol order, `error` omitted when empty. Synchronous: a signal is small,
@@ -95,6 +110,7 @@ export function readSignalSync(path: string): Signal | undefined {
 export function writeSignalSync(
   path: string,
   signal: Signal,
+  options: WriteSignalOptions = {},
 ): void {
   const parsed = SignalSchema.safeParse(signal, { reportInput: true });
   if (!parsed.success) {
@@ -104,25 +120,24 @@ export function writeSignalSync(
     );
   }
   const s = parsed.data;
-  atomicWriteTextFileSync(
-    path,
-    `${
-      JSON.stringify(
-        {
-          status: s.status,
-          dispatch_id: s.dispatch_id,
-          case_id: s.case_id,
-          step: s.step,
-          prompt_path: s.prompt_path,
-          artifact_path: s.artifact_path,
-          timestamp: s.timestamp,
-          ...(s.error ? { error: s.error } : {}),
-        },
-        null,
-        2,
-      )
-    }\n`,
-  );
+  const text = `${
+    JSON.stringify(
+      {
+        status: s.status,
+        dispatch_id: s.dispatch_id,
+        case_id: s.case_id,
+        step: s.step,
+        prompt_path: s.prompt_path,
+        artifact_path: s.artifact_path,
+        timestamp: s.timestamp,
+        ...(s.error ? { error: s.error } : {}),
+      },
+      null,
+      2,
+    )
+  }\n`;
+  if (options.recycle) recyclingWriteSync(path, encoder.encode(text));
+  else atomicWriteTextFileSync(path, text);
 }
 
 /**
