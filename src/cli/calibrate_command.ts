@@ -157,49 +157,17 @@ async function runInDirectory(
     inputPerMillion: flags.inputPrice,
     outputPerMillion: flags.outputPrice,
   };
-  // The agent transports' modules load only for them: the in-process path
-  // starts without them.
-  const agent = transport === "in-process"
-    ? undefined
-    : await import("./agent_transport.ts");
-  let templates: PromptTemplates | undefined;
-  if (agent !== undefined) {
-    templates = await agent.loadTemplates(flags.promptDir);
-    terminal.info(
-      `asterisk: ${scenario.cases.length} cases, adapter ${flags.adapter}, dispatch ${transport}, responder ${responderMode}, run directory ${
-        resolve(flags.runDir)
-      }`,
-    );
-  }
-  let recovered: Map<string, RecoveredAnswer> | undefined;
-  // A resumed run is running again until it ends (`run.json` status).
-  if (flags.resume) {
-    await markRun(flags.runDir, { status: "running" }, terminal);
-  }
-  if (
-    agent !== undefined && flags.resume &&
-    (transport === "file" || transport === "batch-file")
-  ) {
-    // Answers written after the last calibrate stopped are accepted as they
-    // are; their signals are closed so no responder answers them twice.
-    recovered = await agent.recoverAnswers(flags.runDir);
-    await agent.finalizeSignals(flags.runDir);
-    // Accepted answers are mostly committed steps, never asked again.
-    const written = [...recovered.values()].filter((a) => !a.accepted).length;
-    if (written > 0) {
-      terminal.info(
-        `resume: ${written} answer(s) written after the last stop will be accepted without asking again`,
-      );
-    }
-  }
   const stopped = new AbortController();
   const signal = context.signal
     ? AbortSignal.any([context.signal, stopped.signal])
     : stopped.signal;
   let responder: ResponderProcess | undefined;
   let stopping = false;
-  if (agent !== undefined && responderMode === "auto") {
-    responder = agent.spawnResponder({
+  const startResponder = async () => {
+    const { spawnResponder } = await import(
+      "../responder/responder_process.ts"
+    );
+    const child = responder = spawnResponder({
       runDir: flags.runDir,
       scenario: flags.scenario,
       delayMs: flags.responderDelay,
@@ -210,20 +178,72 @@ async function runInDirectory(
     });
     terminal.progress({
       type: "info",
-      message: `responder started (pid ${responder.pid})`,
+      message: `responder started (pid ${child.pid})`,
     });
-    const pid = responder.pid;
-    responder.exited.then((status) => {
+    child.exited.then((status) => {
       if (stopping) return;
       stopped.abort(
         new RunStoppedError(
-          `the responder (pid ${pid}) ended unexpectedly (${
+          `the responder (pid ${child.pid}) ended unexpectedly (${
             status.signal ? `signal ${status.signal}` : `exit ${status.code}`
           }), so no answer will come`,
         ),
       );
     });
-  } else if (responderMode === "external") {
+  };
+  if (transport !== "in-process") {
+    terminal.info(
+      `asterisk: ${scenario.cases.length} cases, adapter ${flags.adapter}, dispatch ${transport}, responder ${responderMode}, run directory ${
+        resolve(flags.runDir)
+      }`,
+    );
+  }
+  const autoResponder = transport !== "in-process" && responderMode === "auto";
+  // The child starts first (about 40 ms here), while the agent transport
+  // loads and the run is prepared; on a resume only once the answers written
+  // since the last stop are recovered and their signals closed, so that it
+  // answers none of them twice.
+  if (autoResponder && !flags.resume) await startResponder();
+  let agent: typeof import("./agent_transport.ts") | undefined;
+  let templates: PromptTemplates | undefined;
+  let recovered: Map<string, RecoveredAnswer> | undefined;
+  try {
+    // The agent transports' modules load only for them: the in-process path
+    // starts without them.
+    agent = transport === "in-process"
+      ? undefined
+      : await import("./agent_transport.ts");
+    if (agent !== undefined) {
+      templates = await agent.loadTemplates(flags.promptDir);
+    }
+    // A resumed run is running again until it ends (`run.json` status).
+    if (flags.resume) {
+      await markRun(flags.runDir, { status: "running" }, terminal);
+    }
+    if (
+      agent !== undefined && flags.resume &&
+      (transport === "file" || transport === "batch-file")
+    ) {
+      // Answers written after the last calibrate stopped are accepted as they
+      // are; their signals are closed so no responder answers them twice.
+      recovered = await agent.recoverAnswers(flags.runDir);
+      await agent.finalizeSignals(flags.runDir);
+      // Accepted answers are mostly committed steps, never asked again.
+      const written = [...recovered.values()].filter((a) => !a.accepted).length;
+      if (written > 0) {
+        terminal.info(
+          `resume: ${written} answer(s) written after the last stop will be accepted without asking again`,
+        );
+      }
+    }
+    if (autoResponder && flags.resume) await startResponder();
+  } catch (error) {
+    // Nothing ran yet: the early responder goes, and the error is the run's.
+    stopping = true;
+    await responder?.stop();
+    throw error;
+  }
+  if (responderMode === "external") {
     terminal.info(
       `waiting for an agent to answer the signals under ${
         resolve(flags.runDir)
