@@ -6,6 +6,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import { atomicWriteWithSync } from "./atomic_write.ts";
+import { rewriteInPlaceSync } from "./rewrite_in_place.ts";
 
 /** The two hidden names beside `path` that {@linkcode recyclingWriteSync} uses. */
 export function recyclingPaths(path: string): { spare: string; keep: string } {
@@ -22,7 +23,8 @@ export function recyclingPaths(path: string): { spare: string; keep: string } {
  * (a reader opening `path` sees the old bytes or the new ones, never a part),
  * but through a spare file that takes the replaced file's place:
  *
- * 1. the new bytes go into `.{name}.spare`, overwritten in place;
+ * 1. the new bytes go into `.{name}.spare`, overwritten in place
+ *    ({@linkcode rewriteInPlaceSync});
  * 2. a hard link `.{name}.keep` keeps the current `path` alive;
  * 3. the spare is renamed over `path`, and the kept file becomes the spare.
  *
@@ -41,8 +43,8 @@ export function recyclingPaths(path: string): { spare: string; keep: string } {
  * A spare that is not a plain file of one link (an agent may write the
  * directory: a symlink, a hard link to another file, a directory) is left
  * alone, never written through: the write then takes a fresh temporary file,
- * as {@linkcode atomicWriteWithSync} does. So does a file system without hard
- * links.
+ * as {@linkcode atomicWriteWithSync} does. Where no hard link can be made, the
+ * rename frees the replaced file and the next write creates a new spare.
  *
  * @example
  * ```ts
@@ -64,65 +66,20 @@ export function recyclingPaths(path: string): { spare: string; keep: string } {
  */
 export function recyclingWriteSync(path: string, data: Uint8Array): void {
   const { spare, keep } = recyclingPaths(path);
-  const file = openSpareSync(spare);
-  if (file === undefined) {
-    atomicWriteWithSync(path, (temp) => Deno.writeFileSync(temp, data));
-    return;
-  }
-  try {
-    let written = 0;
-    while (written < data.length) {
-      written += file.writeSync(data.subarray(written));
+  if (!rewriteInPlaceSync(spare, data)) {
+    try {
+      // No spare yet; never through anything already there (a symlink,
+      // even a dangling one, fails the exclusive create).
+      Deno.writeFileSync(spare, data, { createNew: true });
+    } catch {
+      // A spare that is not a plain file of its own: left alone.
+      atomicWriteWithSync(path, (temp) => Deno.writeFileSync(temp, data));
+      return;
     }
-    file.truncateSync(data.length);
-  } finally {
-    file.close();
   }
   const kept = linkKeepSync(path, keep);
   Deno.renameSync(spare, path);
   if (kept) Deno.renameSync(keep, spare);
-}
-
-/**
- * The spare, opened for writing at its start: an existing plain file of one
- * link, checked again once open (same device and inode as its `lstat`, so
- * not swapped for a symlink in between), or a new file. `undefined` when it
- * is anything else, or cannot be opened.
- */
-function openSpareSync(spare: string): Deno.FsFile | undefined {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.lstatSync(spare);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) return undefined;
-    try {
-      return Deno.openSync(spare, { write: true, createNew: true });
-    } catch {
-      // Created by someone else meanwhile, or not creatable: the caller
-      // writes through a fresh temporary file instead.
-      return undefined;
-    }
-  }
-  if (!info.isFile || (info.nlink ?? 1) !== 1) return undefined;
-  let file: Deno.FsFile;
-  try {
-    file = Deno.openSync(spare, { write: true });
-  } catch {
-    // Gone or changed since the lstat: write through a temporary file.
-    return undefined;
-  }
-  let opened: Deno.FileInfo;
-  try {
-    opened = file.statSync();
-  } catch (error) {
-    file.close();
-    throw error;
-  }
-  if (opened.ino !== info.ino || opened.dev !== info.dev) {
-    file.close();
-    return undefined;
-  }
-  return file;
 }
 
 /**

@@ -13,7 +13,7 @@
 const encoder = new TextEncoder();
 
 /**
- * Writes `text` over the content of the existing regular file at `path`
+ * Writes `text` (or bytes) over the content of the existing regular file at `path`
  * (from offset 0, then cut to the new length), when that file is not a
  * symlink and has a single link — a hard link an agent made to a file
  * elsewhere is never written through. The file is opened without truncation
@@ -37,7 +37,10 @@ const encoder = new TextEncoder();
  * there is no such file or it is not a single-link regular file.
  * @throws {Deno.errors.PermissionDenied} and other I/O errors.
  */
-export function rewriteInPlaceSync(path: string, text: string): boolean {
+export function rewriteInPlaceSync(
+  path: string,
+  text: string | Uint8Array,
+): boolean {
   let seen: Deno.FileInfo;
   try {
     seen = Deno.lstatSync(path);
@@ -59,7 +62,7 @@ export function rewriteInPlaceSync(path: string, text: string): boolean {
       !opened.isFile || opened.nlink !== 1 || opened.ino !== seen.ino ||
       opened.dev !== seen.dev
     ) return false;
-    const bytes = encoder.encode(text);
+    const bytes = typeof text === "string" ? encoder.encode(text) : text;
     let written = 0;
     while (written < bytes.length) {
       written += file.writeSync(bytes.subarray(written));
