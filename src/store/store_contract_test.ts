@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { MemoryStore } from "./memory_store.ts";
-import { SqliteStore } from "./sqlite_store.ts";
+import { MAX_GROUP_UNITS, SqliteStore } from "./sqlite_store.ts";
 import {
   type ArtifactRecord,
   type DispatchRecord,
@@ -336,6 +336,34 @@ Deno.test("SqliteStore groups units until the interval has passed", async () => 
     assert.equal(count(), 3);
     await store.flush();
     assert.equal(count(), 4);
+    reader.close();
+    await store.close();
+  });
+});
+
+Deno.test("SqliteStore writes a group once it holds MAX_GROUP_UNITS units", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "run.db");
+    const store = SqliteStore.open({
+      path,
+      now: () => new Date(0),
+      commitIntervalMs: 60_000,
+    });
+    const reader = new DatabaseSync(path);
+    const count = () =>
+      (reader.prepare("SELECT count(*) AS n FROM cases").get() as {
+        n: number;
+      }).n;
+    for (let i = 1; i < MAX_GROUP_UNITS; i++) {
+      await store.transaction(() =>
+        store.createCase({ jobId: 1, launchId: 1, name: `c${i}` })
+      );
+    }
+    assert.equal(count(), 0, "the interval has not passed");
+    await store.transaction(() =>
+      store.createCase({ jobId: 1, launchId: 1, name: "last" })
+    );
+    assert.equal(count(), MAX_GROUP_UNITS);
     reader.close();
     await store.close();
   });
