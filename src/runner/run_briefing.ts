@@ -28,15 +28,25 @@ export interface BriefingSource {
   next(context: BriefingContext): Promise<string>;
 }
 
-/** Creates the briefing source of `run`. */
+/** How a briefing names a case. */
+function labelOf(record: CaseRecord): string {
+  return `${record.gt.id} (case #${record.storeCaseId})`;
+}
+
+/**
+ * Creates the briefing source of `run`. Case labels are built at the first
+ * briefing: runs whose transport asks for none (the in-process stub) kept a
+ * label per case for nothing.
+ */
 export function briefingSource(run: CalibrationRun): BriefingSource {
-  const label = new Map(
-    run.records.map((r) => [r.gt.id, `${r.gt.id} (case #${r.storeCaseId})`]),
-  );
+  let labels: ReadonlyMap<string, string> | undefined;
   let batchId = 0;
   return {
     next(context) {
       batchId += 1;
+      const label = labels ??= new Map(
+        run.records.map((r) => [r.gt.id, labelOf(r)]),
+      );
       return generateBriefing({
         store: run.store,
         scenario: run.scenario.name,
