@@ -424,6 +424,18 @@ export async function logFailedDispatch(
   );
 }
 
+/** The empty list every answer without repairs or flags (most) shares. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * `list`, or {@linkcode NONE} when it is empty or absent: a case record keeps
+ * its answers' entries for the report, and two fresh empty arrays per step
+ * were 2.9 MB of a 10,000-case run's heap.
+ */
+function orNone<T>(list: readonly T[] | undefined): readonly T[] {
+  return list === undefined || list.length === 0 ? NONE : list;
+}
+
 /**
  * Applies `answer` to the current step of `record`. Validation, routing, the
  * store effects, the accepted artifact (raw and normalised), the dispatch-log
@@ -450,8 +462,8 @@ export async function applyAnswer(
     // report counts the same repairs and flags as an uninterrupted one.
     const entry: AnswerEntry = {
       step,
-      repairs: answer.repairs ?? [],
-      flags: await flagAnswer(outcome.artifact, flagContextOf(run)),
+      repairs: orNone(answer.repairs),
+      flags: orNone(await flagAnswer(outcome.artifact, flagContextOf(run))),
     };
     await logDispatch(
       run,
