@@ -68,6 +68,14 @@ export interface MemoryStoreOptions {
    * @default {() => {}}
    */
   onCommit?: (changes: StoreChanges) => void;
+  /**
+   * Append-only tables whose rows are handed to `onCommit` and not kept: a
+   * persistent store lists them from its file (`initial` rows of them are
+   * left out). The memory store's own lists of them are then empty.
+   *
+   * @default {[]}
+   */
+  unkept?: readonly ("artifacts" | "dispatches")[];
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -170,6 +178,7 @@ export class MemoryStore implements Store {
     const tables = new StoreTables(
       options.onCommit ?? (() => {}),
       options.initial,
+      new Set(options.unkept),
     );
     this.#tables = tables;
     this.#suites = tables.map("suites");
@@ -204,18 +213,6 @@ export class MemoryStore implements Store {
       "pendingReferences",
       (p) => p.caseId,
     );
-  }
-
-  /**
-   * Forgets rows of the append-only artifact and dispatch tables (rows are
-   * never changed there once added): a persistent store drops the rows it
-   * has written from memory, and lists them from its file.
-   */
-  protected forgetRows(
-    table: "artifacts" | "dispatches",
-    keys: Iterable<RowKey>,
-  ): void {
-    this.#tables.forget(table, keys);
   }
 
   /** The rows of `map` whose keys `index` holds under `group`. */
@@ -1033,9 +1030,19 @@ export class MemoryStore implements Store {
     });
   }
 
-  /** Every accepted artifact, sorted by id. */
+  /**
+   * Every accepted artifact, sorted by id; when the table is unkept, those of
+   * the open unit only.
+   */
   listArtifacts(): Promise<ArtifactRecord[]> {
-    return settle(() => sortedById(this.#artifacts.values(), copyRecord));
+    return settle(() =>
+      sortedById(this.#withUnitRows("artifacts", this.#artifacts), copyRecord)
+    );
+  }
+
+  /** The rows of `map` and those the open unit wrote to unkept `table`. */
+  #withUnitRows<T>(table: TableName, map: ReadonlyMap<RowKey, T>): T[] {
+    return [...map.values(), ...this.#tables.unitRows(table) as T[]];
   }
 
   /** Appends to the dispatch log. */
@@ -1059,9 +1066,17 @@ export class MemoryStore implements Store {
     });
   }
 
-  /** The dispatch log, sorted by id. */
+  /**
+   * The dispatch log, sorted by id; when the table is unkept, the open unit's
+   * entries only.
+   */
   listDispatches(): Promise<DispatchRecord[]> {
-    return settle(() => sortedById(this.#dispatches.values(), copyRecord));
+    return settle(() =>
+      sortedById(
+        this.#withUnitRows("dispatches", this.#dispatches),
+        copyRecord,
+      )
+    );
   }
 
   /** A run setting, or `undefined` when unset. */

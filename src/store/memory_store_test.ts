@@ -1330,3 +1330,36 @@ Deno.test("MemoryStore snapshots patched after writes equal the rows listed, thr
     assert.deepEqual([...await store.snapshotRcas()], await store.listRcas());
   }
 });
+
+Deno.test("MemoryStore hands rows of an unkept table to onCommit without keeping them", async () => {
+  const committed: unknown[] = [];
+  const store = new MemoryStore({
+    now: fakeClock().now,
+    unkept: ["artifacts"],
+    onCommit: (changes) =>
+      changes.tables.forEach((table, i) => {
+        if (table === "artifacts") committed.push(changes.values[i]);
+      }),
+  });
+  const add = (caseId: number) =>
+    store.addArtifact({
+      caseId,
+      step: "F0_RECALL",
+      attempt: 0,
+      raw: "{}",
+      normalised: {},
+    });
+  const first = await store.transaction(() => add(1));
+  assert.deepEqual(committed, [first]);
+  assert.deepEqual(await store.listArtifacts(), [], "committed rows go");
+  await assert.rejects(
+    store.transaction(async () => {
+      const second = await add(2);
+      assert.deepEqual(await store.listArtifacts(), [second]);
+      throw new Error("roll back");
+    }),
+    /roll back/,
+  );
+  assert.deepEqual(committed, [first], "a rolled-back unit commits nothing");
+  assert.deepEqual(await store.listArtifacts(), []);
+});

@@ -96,6 +96,7 @@ export class StoreTables {
   #counters: Record<string, number> = {};
   #unit: Unit | undefined;
   readonly #onCommit: (changes: StoreChanges) => void;
+  readonly #unkept: ReadonlySet<TableName>;
 
   /**
    * Creates the tables.
@@ -103,12 +104,20 @@ export class StoreTables {
    * @param onCommit Told about every committed unit (and every write outside
    * one); may throw, which the caller of the write sees.
    * @param initial Content to start from.
+   * @param unkept Tables whose written rows reach `onCommit` only and are not
+   * kept (append-only tables a persistent store lists from its file); their
+   * `initial` rows are left out.
    */
-  constructor(onCommit: (changes: StoreChanges) => void, initial?: StoreRows) {
+  constructor(
+    onCommit: (changes: StoreChanges) => void,
+    initial?: StoreRows,
+    unkept: ReadonlySet<TableName> = new Set(),
+  ) {
     this.#onCommit = onCommit;
+    this.#unkept = unkept;
     for (const name of TABLE_NAMES) {
       this.#tables.set(name, {
-        rows: new Map(initial?.rows[name] ?? []),
+        rows: new Map(unkept.has(name) ? [] : initial?.rows[name] ?? []),
         indexes: [],
         revision: 0,
       });
@@ -117,9 +126,9 @@ export class StoreTables {
   }
 
   /**
-   * A number that changes whenever a row of `table` is written, removed,
-   * forgotten or restored by a rolled-back unit: equal revisions mean equal
-   * rows, so a reader may cache what it derived from them.
+   * A number that changes whenever a row of `table` is written, removed or
+   * restored by a rolled-back unit: equal revisions mean equal rows, so a
+   * reader may cache what it derived from them.
    */
   revision(table: TableName): number {
     return this.#tables.get(table)!.revision;
@@ -162,14 +171,14 @@ export class StoreTables {
   }
 
   /**
-   * Drops rows of `table` from memory without recording a change: a
-   * persistent store forgets rows it has written and reads them from its
-   * file when they are listed. For tables without an index only.
+   * Rows of the unkept `table` written by the open unit (they reach
+   * `onCommit` when it commits); none outside a unit or for a kept table,
+   * whose rows are in its map.
    */
-  forget(table: TableName, keys: Iterable<RowKey>): void {
-    const slot = this.#tables.get(table)!;
-    for (const key of keys) slot.rows.delete(key);
-    slot.revision++;
+  unitRows(table: TableName): unknown[] {
+    const unit = this.#unit;
+    if (unit === undefined || !this.#unkept.has(table)) return [];
+    return unit.values.filter((_, i) => unit.tables[i] === table);
   }
 
   /** Returns the next id of `counter` (from 1). */
@@ -193,6 +202,10 @@ export class StoreTables {
   }
 
   #write(table: TableName, key: RowKey, value: unknown, keep: boolean): void {
+    if (this.#unkept.has(table)) {
+      this.#record(table, key, value);
+      return;
+    }
     const slot = this.#tables.get(table)!;
     const map = slot.rows;
     const unit = this.#unit;
@@ -207,6 +220,12 @@ export class StoreTables {
     if (slot.indexes.length > 0) {
       this.#reindex(slot, key, previous, keep ? value : undefined);
     }
+    this.#record(table, key, value);
+  }
+
+  /** Adds a written row to the open unit's changes, or commits it alone. */
+  #record(table: TableName, key: RowKey, value: unknown): void {
+    const unit = this.#unit;
     if (unit === undefined) {
       this.#commitSingle([table], [key], [value]);
       return;
