@@ -37,6 +37,7 @@ import {
   type Version,
 } from "./store.ts";
 import {
+  groupKeys,
   type RowKey,
   type StoreChanges,
   type StoreRows,
@@ -221,9 +222,7 @@ export class MemoryStore implements Store {
     group: unknown,
     map: ReadonlyMap<RowKey, T>,
   ): T[] {
-    const keys = index.get(group);
-    if (keys === undefined) return [];
-    return Array.from(keys, (key) => map.get(key)!);
+    return groupKeys(index, group).map((key) => map.get(key)!);
   }
 
   #timestamp(): string {
