@@ -295,7 +295,7 @@ export function startResponder(options: ResponderOptions): Responder {
       }\n`);
   const clock = options.clock ?? systemClock;
   const seen = new Set<string>();
-  /** What each signal file was when last considered. */
+  /** What each finished signal file was when last read (see `consider`). */
   const versions = new Map<string, string>();
   const pending = new Set<Promise<void>>();
   const timers = new Set<number>();
@@ -436,15 +436,19 @@ export function startResponder(options: ResponderOptions): Responder {
   /** Looks at the signal at `path`: true when it scheduled a new answer. */
   async function consider(path: string): Promise<boolean> {
     try {
-      // An unchanged file (same inode, size and modification time: every
-      // signal write is a rename) was already considered: a sweep of a large
-      // run reads only the signals that changed.
+      // A finished signal (`done` or `error`) that has not changed since
+      // (same inode, size and modification time) needs no second look: a
+      // sweep of a large run reads only the signals that changed or still
+      // wait. A waiting one is always read again: the dispatcher's signals
+      // take turns in two inodes (`recyclingWriteSync`), so the next
+      // dispatch's signal can have the inode, size and (on a coarse clock)
+      // modification time of one answered before; `seen` keeps it from
+      // being answered twice.
       let info: Deno.FileInfo;
       try {
         info = Deno.lstatSync(path);
       } catch (error) {
-        // Gone: a finished signal being replaced (asterisk removes it just
-        // before renaming the next one in place), or its case removed.
+        // Gone: its case removed, or a signal an agent deleted.
         if (error instanceof Deno.errors.NotFound) return false;
         throw error;
       }
@@ -452,8 +456,10 @@ export function startResponder(options: ResponderOptions): Responder {
       if (versions.get(path) === version) return false;
       confinePathSync(root, path);
       const signal = readSignalSync(path);
-      versions.set(path, version);
-      if (signal === undefined || signal.status !== "waiting") return false;
+      if (signal === undefined || signal.status !== "waiting") {
+        if (signal !== undefined) versions.set(path, version);
+        return false;
+      }
       const key = `${path}:${signal.dispatch_id}`;
       if (seen.has(key)) return false;
       seen.add(key);

@@ -19,6 +19,7 @@ import { MANIFEST_FILE, writeManifest } from "../transport/batch_manifest.ts";
 import { CLAIM_FILE, claimSignal, readClaim } from "../transport/claim.ts";
 import { readSignal, type Signal, writeSignal } from "../transport/signal.ts";
 import { atomicWriteTextFileSync } from "../util/atomic_write.ts";
+import { recyclingWriteSync } from "../util/recycling_write.ts";
 import { systemClock, type TimerClock, type TimerId } from "../util/clock.ts";
 import { waitFor, withDeadline } from "../../tests/support/wait_for.ts";
 
@@ -128,6 +129,45 @@ for (const mode of ["watch", "poll"] as const) {
         assert.equal(artifact.data.symptom_category, "infra");
         assert.equal(artifact.data.skip_investigation, true);
         assert.equal(responder.answered, 1);
+      },
+    );
+  });
+}
+
+for (const mode of ["poll", "hinted"] as const) {
+  Deno.test(`responder answers a new dispatch written into the inode, size and modification time of one it answered (${mode})`, async () => {
+    await withResponder(
+      { mode, pollIntervalMs: 20 },
+      async ({ run, responder, next }) => {
+        // The dispatcher's signals take turns in two inodes
+        // (recyclingWriteSync), and two signals of the same case and step
+        // family can have the same size; on a coarse clock, the same
+        // modification time too.
+        const first = signalFor(run, "C4", "F0_RECALL", 100);
+        const encode = (signal: Signal) =>
+          new TextEncoder().encode(`${JSON.stringify(signal, null, 2)}\n`);
+        recyclingWriteSync(first.path, encode(first.signal));
+        if (mode === "hinted") responder.notice(first.path);
+        assert.equal((await next()).type, "answered");
+        const seen = Deno.statSync(first.path);
+        recyclingWriteSync(
+          first.path,
+          encode({ ...first.signal, status: "done" }),
+        );
+        await Deno.remove(first.signal.artifact_path);
+        const second = { ...first.signal, dispatch_id: 101 };
+        recyclingWriteSync(first.path, encode(second));
+        const now = Deno.statSync(first.path);
+        assert.equal(now.ino, seen.ino);
+        assert.equal(now.size, seen.size);
+        Deno.utimeSync(first.path, seen.atime!, seen.mtime!);
+        if (mode === "hinted") responder.notice(first.path);
+        assert.equal((await next()).type, "answered");
+        const artifact = JSON.parse(
+          await Deno.readTextFile(first.signal.artifact_path),
+        );
+        assert.equal(artifact.dispatch_id, 101);
+        assert.equal(responder.answered, 2);
       },
     );
   });
