@@ -52,6 +52,7 @@ import { RunEndWatch } from "./run_end_watch.ts";
 import type { RunStatus } from "../runner/run_file.ts";
 import { RUN_FILE } from "../runner/run_layout.ts";
 import { atomicWriteTextFileSync } from "../util/atomic_write.ts";
+import { SpareFile } from "../util/spare_file.ts";
 import { confinePathSync } from "../util/confine_path.ts";
 import { systemClock, type TimerClock } from "../util/clock.ts";
 
@@ -307,6 +308,16 @@ export function startResponder(options: ResponderOptions): Responder {
   const emit = (event: ResponderEvent) => options.onEvent?.(event);
 
   const knowledgeCache = new RunDirKnowledgeCache();
+  /**
+   * A spare empty file per answer directory, made after each answer while
+   * the next signal is awaited, so no answer waits for a file create.
+   */
+  const spares = new Map<string, SpareFile>();
+  function spareIn(dir: string): SpareFile {
+    let spare = spares.get(dir);
+    if (spare === undefined) spares.set(dir, spare = new SpareFile(dir));
+    return spare;
+  }
 
   // Small files on the answer path are read and written synchronously: each
   // is one small system call, and an awaited one costs several times as much.
@@ -378,9 +389,11 @@ export function startResponder(options: ResponderOptions): Responder {
       });
       if (stopped) return;
       const text = render(signal, data);
+      // Confined in this same synchronous step as the write.
       const tempDir = answerTempDir(artifactPath);
       try {
-        atomicWriteTextFileSync(artifactPath, text, { tempDir });
+        if (tempDir === undefined) atomicWriteTextFileSync(artifactPath, text);
+        else spareIn(tempDir).writeNew(artifactPath, text);
       } catch (error) {
         if (tempDir === undefined) throw error;
         // The parent may be another file system (a rename cannot cross
@@ -395,6 +408,8 @@ export function startResponder(options: ResponderOptions): Responder {
         dispatchId: signal.dispatch_id,
         artifactPath,
       });
+      // The next answer's file, made while the next signal is awaited.
+      if (tempDir !== undefined && !stopped) track(spareIn(tempDir).prepare());
     } catch (error) {
       fail(path, signal, (error as Error).message);
     }
@@ -580,6 +595,7 @@ export function startResponder(options: ResponderOptions): Responder {
       watcher = undefined;
       await loop;
       await Promise.all(pending);
+      await Promise.all([...spares.values()].map((spare) => spare.dispose()));
     },
   };
 }

@@ -173,6 +173,32 @@ for (const mode of ["poll", "hinted"] as const) {
   });
 }
 
+Deno.test("responder answers through a spare file it makes ahead, and leaves none behind once stopped", async () => {
+  await withResponder({}, async ({ dir, run, responder, next }) => {
+    // Answers are written through their case directory's parent.
+    const suiteDir = dirname(run.records[0].dir);
+    assert.ok(suiteDir.startsWith(dir));
+    const spares = () =>
+      [...Deno.readDirSync(suiteDir)].filter((e) =>
+        e.name.startsWith(".spare.")
+      ).length;
+    const first = signalFor(run, "C4", "F0_RECALL", 200);
+    await writeSignal(first.path, first.signal);
+    assert.equal((await next()).type, "answered");
+    await waitFor(() => spares() === 1, "the next answer's spare is made");
+    const second = signalFor(run, "C5", "F0_RECALL", 201);
+    await writeSignal(second.path, second.signal);
+    assert.equal((await next()).type, "answered");
+    assert.equal(
+      JSON.parse(await Deno.readTextFile(second.signal.artifact_path))
+        .dispatch_id,
+      201,
+    );
+    await responder.stop();
+    assert.equal(spares(), 0);
+  });
+});
+
 Deno.test("responder resolves store ids from the run's state files", async () => {
   await withResponder({}, async ({ dir, run, next }) => {
     const c1 = run.records[0];
