@@ -18,10 +18,8 @@ import {
   systemClock,
   type TimerClock,
 } from "../util/clock.ts";
-import {
-  readTextIfExists,
-  readTextIfExistsSync,
-} from "../util/read_json_file.ts";
+import { readOwnTextFileSync } from "../util/read_own_file.ts";
+import { settle } from "../util/settle.ts";
 import { readSignalSync, SIGNAL_FILE } from "./signal.ts";
 
 /** File name of the claim, in the directory of the signal. */
@@ -64,16 +62,18 @@ export function parseClaim(text: string): Claim | undefined {
 }
 
 /**
- * Reads the claim at `path`.
+ * Reads the claim at `path`, never through a symlink.
  *
- * @returns the claim, or `undefined` when the file is missing or not (yet) a
- * valid claim.
+ * @returns the claim, or `undefined` when the file is missing, not a regular
+ * file of its own (a symlink an agent put there), or not (yet) a valid claim.
  * @throws {Deno.errors.PermissionDenied} and other I/O errors except
  * `NotFound`.
  */
-export async function readClaim(path: string): Promise<Claim | undefined> {
-  const text = await readTextIfExists(path);
-  return text === undefined ? undefined : parseClaim(text);
+export function readClaim(path: string): Promise<Claim | undefined> {
+  return settle(() => {
+    const found = readOwnTextFileSync(path);
+    return found.kind === "text" ? parseClaim(found.text) : undefined;
+  });
 }
 
 /** Options of {@linkcode claimSignal}. */
@@ -148,9 +148,12 @@ type Held =
  */
 async function readHeld(path: string, clock: TimerClock): Promise<Held> {
   for (let read = 1;; read++) {
-    const text = readTextIfExistsSync(path);
-    if (text === undefined) return { kind: "missing" };
-    const claim = parseClaim(text);
+    const found = readOwnTextFileSync(path);
+    if (found.kind === "missing") return { kind: "missing" };
+    // A symlink (pointing outside the signal's directory, or nowhere) is
+    // never read through: it holds no claim, and is removed as garbage.
+    if (found.kind === "other") return { kind: "garbage" };
+    const claim = parseClaim(found.text);
     if (claim) return { kind: "claim", claim };
     if (read >= SETTLE_READS) return { kind: "garbage" };
     await delay(SETTLE_PAUSE_MS, { clock });
@@ -260,8 +263,8 @@ async function removeStale(
  * means this signal was superseded (false); one naming an older dispatch is
  * stale (left by a late agent of an earlier dispatch), as is one naming a
  * dispatch newer than `signal.json` still shows (forged) and a file that
- * stays unparseable for about 100 ms — it is removed and the create is tried
- * once more. The
+ * stays unparseable for about 100 ms, and a symlink (never read through) —
+ * it is removed and the create is tried once more. The
  * removal happens under a lock (`claim.json.lock`, taken with an exclusive
  * create) after the claim is read again, so a valid claim is never removed
  * and still exactly one agent wins.

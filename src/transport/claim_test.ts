@@ -167,6 +167,39 @@ Deno.test("a claim that stays unparseable is replaced after settle pauses on the
   });
 });
 
+Deno.test("a claim.json that is a symlink is garbage, never read through, and replaced", async () => {
+  await withDir(async (dir) => {
+    const outside = join(dir, "outside");
+    await Deno.mkdir(outside);
+    const elsewhere = join(outside, "claim.json");
+    // A valid claim of this very dispatch, outside the signal's directory.
+    const forged = JSON.stringify({ dispatch_id: 4, agent: "forger" });
+    await Deno.writeTextFile(elsewhere, forged);
+    const signalDir = join(dir, "C1");
+    await Deno.mkdir(signalDir);
+    const claimPath = join(signalDir, CLAIM_FILE);
+    for (const target of [elsewhere, join(outside, "missing.json")]) {
+      await Deno.symlink(target, claimPath);
+      assert.equal(
+        await withDeadline(
+          claimSignal(signalDir, { dispatchId: 4, agent: "a", clock }),
+          "the claim over a symlink",
+        ),
+        true,
+        `claim over a symlink to ${target}`,
+      );
+      const info = Deno.lstatSync(claimPath);
+      assert.ok(info.isFile && !info.isSymlink);
+      assert.equal((await readClaim(claimPath))?.agent, "a");
+      assert.equal(await Deno.readTextFile(elsewhere), forged);
+      Deno.removeSync(claimPath);
+    }
+    // readClaim does not read through a symlink either.
+    await Deno.symlink(elsewhere, claimPath);
+    assert.equal(await readClaim(claimPath), undefined);
+  });
+});
+
 Deno.test("a lock left by a crashed agent long ago is broken", async () => {
   await withDir(async (dir) => {
     await writeClaim(dir, JSON.stringify({ dispatch_id: 1, agent: "late" }));

@@ -33,6 +33,7 @@ import {
 } from "./artifact_watcher.ts";
 import { SIGNAL_FILE, type SignalStatus, writeSignalSync } from "./signal.ts";
 import { CLAIM_FILE, parseClaim } from "./claim.ts";
+import { readOwnTextFileSync } from "../util/read_own_file.ts";
 import {
   type ConfinedPath,
   lstatConfinedSync,
@@ -646,10 +647,12 @@ class FileDispatch {
     let claim;
     try {
       // `existsSync` costs no error object when there is no claim (the
-      // common case); a claim it misses, `readTextIfExistsSync` would too.
+      // common case); a claim it misses is a dangling symlink, which
+      // `readOwnTextFileSync` would not read either: a symlink is never
+      // read through.
       if (!existsSync(claimPath)) return;
-      const text = readTextIfExistsSync(claimPath);
-      claim = text === undefined ? undefined : parseClaim(text);
+      const found = readOwnTextFileSync(claimPath);
+      claim = found.kind === "text" ? parseClaim(found.text) : undefined;
     } catch {
       return;
     }
