@@ -670,12 +670,16 @@ class FileDispatch {
   /** The `error` text of the signal when the agent reported an error for this dispatch. */
   #readResponderError(): string | undefined {
     const { signalPath, dispatchId } = this.#target;
-    let text: string | undefined;
+    let found;
     try {
-      text = readTextIfExistsSync(signalPath);
+      // Never read through a symlink an agent put in the signal's place:
+      // the next signal write refuses the path.
+      found = readOwnTextFileSync(signalPath);
     } catch (error) {
       throw this.#ioError("read signal", signalPath, error);
     }
+    if (found.kind === "other") return undefined;
+    const text = found.kind === "text" ? found.text : undefined;
     if (text === undefined) {
       // The case directory itself is gone (removed mid-run): no answer can
       // arrive, so fail now instead of waiting for the timeout.

@@ -137,3 +137,39 @@ Deno.test("a signal.json swapped for a symlink mid-dispatch fails the dispatch; 
     assert.equal(await Deno.readTextFile(target), "outside");
   });
 });
+
+Deno.test("an error signal outside the run, behind a symlinked signal.json, is never read", async () => {
+  await withTempDir(async (dir) => {
+    const { runDir, outside, dispatcher, time } = await setUp(dir);
+    const context = caseContext(runDir, "C6");
+    const pending = await dispatcher.post(context);
+    await waitFor(() => time.pendingTimers > 0, "the dispatch sleeps");
+    const target = join(outside, "signal.json");
+    await Deno.writeTextFile(
+      target,
+      JSON.stringify({
+        status: "error",
+        dispatch_id: pending.dispatchId,
+        error: "text from outside the run",
+      }),
+    );
+    const signalPath = join(runDir, "cases", "C6", SIGNAL_FILE);
+    await Deno.remove(signalPath);
+    await Deno.symlink(target, signalPath);
+    await Deno.writeTextFile(
+      context.artifactPath,
+      JSON.stringify({
+        dispatch_id: pending.dispatchId,
+        data: { symptom_category: "product" },
+      }),
+    );
+    time.tick(1_000);
+    await assert.rejects(
+      pending.result,
+      (error: unknown) =>
+        error instanceof DispatchError && error.reason === "invalid-artifact" &&
+        /Refusing path '.*signal\.json'/.test(error.message) &&
+        !error.message.includes("text from outside the run"),
+    );
+  });
+});

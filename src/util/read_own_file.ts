@@ -67,15 +67,20 @@ export function readOwnTextFileSync(path: string): OwnFileText {
     }
     const chunks: Uint8Array[] = [];
     let length = 0;
-    // One read more than the size the file had, to see its end (it may
-    // still be growing while an agent writes it).
+    // A byte more than the size the file had: a read that does not fill the
+    // buffer reached the end (the file may still grow while an agent writes
+    // it, then the reads go on).
     let buffer = new Uint8Array(Math.max(opened.size, 0) + 1);
     while (true) {
       const read = file.readSync(buffer);
       if (read === null || read === 0) break;
-      chunks.push(buffer.slice(0, read));
+      chunks.push(buffer.subarray(0, read));
       length += read;
+      if (read < buffer.length) break;
       buffer = new Uint8Array(4096);
+    }
+    if (chunks.length === 1) {
+      return { kind: "text", text: decoder.decode(chunks[0]) };
     }
     const bytes = new Uint8Array(length);
     let offset = 0;
