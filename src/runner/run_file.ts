@@ -10,6 +10,8 @@ import { z } from "zod";
 import { RUN_FILE } from "./run_layout.ts";
 import { atomicWriteJson } from "../util/atomic_write.ts";
 import { formatTimestamp } from "../util/clock.ts";
+import { readOwnTextFileSync } from "../util/read_own_file.ts";
+import { settle } from "../util/settle.ts";
 
 /** Format version of `run.json` (its JSON Schema's `$id`). */
 export const RUN_FILE_SCHEMA_VERSION = 1;
@@ -129,14 +131,30 @@ async function writeRunStatus(
 }
 
 /**
- * Reads and validates `run.json`.
+ * Reads and validates `run.json`, never through a symlink: the file is
+ * agent-writable, and a `run.json` pointed at a file outside the run would
+ * be read from there (and a JSON error quotes the text it met).
  *
- * @throws {Error} naming the path when it is missing or malformed.
+ * @throws {Error} naming the path when it is missing, not a regular file of
+ * its own, or malformed.
  */
-export async function readRunFile(path: string): Promise<RunFile> {
+export function readRunFile(path: string): Promise<RunFile> {
+  return settle(() => readRunFileSync(path));
+}
+
+function readRunFileSync(path: string): RunFile {
   let value: unknown;
   try {
-    value = JSON.parse(await Deno.readTextFile(path));
+    const found = readOwnTextFileSync(path);
+    if (found.kind === "missing") {
+      throw new Deno.errors.NotFound("no such file");
+    }
+    if (found.kind === "other") {
+      throw new Error(
+        "not a regular file of its own (a symlink is never read through); expected the run.json asterisk writes",
+      );
+    }
+    value = JSON.parse(found.text);
   } catch (error) {
     throw new Error(
       `Cannot read run file '${path}': ${(error as Error).message}`,

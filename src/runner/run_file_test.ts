@@ -68,3 +68,35 @@ Deno.test("setRunStatusUnder() ends the runs of a --runs=N directory still runni
     assert.deepEqual(await findRunFiles(join(dir, "missing")), []);
   });
 });
+
+Deno.test("readRunFile() never reads through a symlink: a run.json pointed outside is refused unquoted", async () => {
+  await withTempDir(async (dir) => {
+    const outside = join(dir, "outside.txt");
+    await Deno.writeTextFile(outside, "SECRET-TOKEN=abc123, not JSON");
+    const run = join(dir, "run");
+    await Deno.mkdir(run);
+    const path = join(run, "run.json");
+    await Deno.symlink(outside, path);
+    for (
+      const read of [
+        () => readRunFile(path),
+        () => setRunStatusUnder(run, { status: "finished" }),
+      ]
+    ) {
+      await assert.rejects(read(), (error: Error) => {
+        assert.match(error.message, /Cannot read run file '.*run\.json'/);
+        assert.match(error.message, /a symlink is never read through/);
+        assert.ok(!error.message.includes("SECRET"), error.message);
+        return true;
+      });
+    }
+    assert.equal(
+      await Deno.readTextFile(outside),
+      "SECRET-TOKEN=abc123, not JSON",
+    );
+    await assert.rejects(
+      readRunFile(join(run, "none.json")),
+      /Cannot read run file '.*none\.json'/,
+    );
+  });
+});
