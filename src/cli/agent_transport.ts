@@ -43,7 +43,11 @@ function dispatcherFor(
   const track = (slot: Dispatcher) =>
     new TokenTrackingDispatcher(new GatedDispatcher(slot, gate), tokens);
   if (settings.transport === "stdin") {
-    return track(new StdinDispatcher(terminal));
+    return track(
+      // The artifact is read from the run directory only, never through a
+      // symlink (as the file transport's).
+      new StdinDispatcher(terminal, { confineTo: resolve(flags.runDir) }),
+    );
   }
   const debug = flags.agentDebug
     ? (event: unknown) => terminal.info(`dispatch: ${JSON.stringify(event)}`)

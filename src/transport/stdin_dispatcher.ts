@@ -7,6 +7,7 @@
 import type { DispatchContext, Dispatcher } from "./dispatcher.ts";
 import { DispatchError } from "./dispatch_error.ts";
 import { type AnswerRepair, readAnswer } from "../pipeline/read_answer.ts";
+import { confinePathSync, PathConfinementError } from "../util/confine_path.ts";
 
 /** What the dispatcher needs from the terminal. */
 export interface PersonConsole {
@@ -26,6 +27,14 @@ export interface StdinDispatcherOptions {
    * @default {Deno.readTextFile}
    */
   readonly readTextFile?: (path: string) => Promise<string>;
+  /**
+   * Directory every artifact must stay in, symlinks followed (the run
+   * directory): an artifact path that leaves it, or is a symlink, is
+   * explained and asked for again, never read.
+   *
+   * @default {undefined} (no check)
+   */
+  readonly confineTo?: string;
 }
 
 function aborted(context: DispatchContext): DispatchError {
@@ -62,11 +71,13 @@ function untilAborted<T>(
 export class StdinDispatcher implements Dispatcher {
   readonly #console: PersonConsole;
   readonly #readTextFile: (path: string) => Promise<string>;
+  readonly #confineTo: string | undefined;
 
   /** Creates a dispatcher asking through `console`. */
   constructor(console: PersonConsole, options: StdinDispatcherOptions = {}) {
     this.#console = console;
     this.#readTextFile = options.readTextFile ?? Deno.readTextFile;
+    this.#confineTo = options.confineTo;
   }
 
   /** Asks for the artifact of `context` until a valid one is saved. */
@@ -126,11 +137,15 @@ export class StdinDispatcher implements Dispatcher {
     const path = context.artifactPath;
     let text: string;
     try {
+      // Checked at every read: the path may have become a symlink since.
+      if (this.#confineTo !== undefined) confinePathSync(this.#confineTo, path);
       text = await this.#readTextFile(path);
     } catch (error) {
       return {
         ok: false,
-        message: error instanceof Deno.errors.NotFound
+        message: error instanceof PathConfinementError
+          ? `${error.message}; save the reply as a regular file at '${path}'`
+          : error instanceof Deno.errors.NotFound
           ? `No artifact at '${path}'; expected the JSON reply saved there`
           : `Cannot read artifact '${path}': ${(error as Error).message}`,
       };

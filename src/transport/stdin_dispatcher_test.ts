@@ -98,6 +98,60 @@ Deno.test("stdin dispatch explains a missing, malformed or invalid reply and ask
   });
 });
 
+Deno.test("stdin dispatch refuses an artifact that is a symlink or leaves the run directory, and asks again", async () => {
+  await withDir(async (dir) => {
+    const run = join(dir, "run");
+    const outside = join(dir, "outside.json");
+    await Deno.mkdir(run);
+    await Deno.writeTextFile(outside, '{"symptom_category":"outside"}');
+    const context = contextIn(run);
+    const escaping = contextIn(run, {
+      artifactPath: join(run, "..", "outside.json"),
+    });
+    const console = scripted([
+      async () => {
+        await Deno.symlink(outside, context.artifactPath);
+        return "";
+      },
+      async () => {
+        await Deno.remove(context.artifactPath);
+        await Deno.writeTextFile(
+          context.artifactPath,
+          '{"symptom_category":"inside"}',
+        );
+        return "";
+      },
+      () => Promise.resolve(""),
+    ]);
+    const dispatcher = new StdinDispatcher(console, { confineTo: run });
+    assert.deepEqual(await dispatcher.dispatch(context), {
+      symptom_category: "inside",
+    });
+    const text = console.shown.join("\n");
+    assert.match(
+      text,
+      /Refusing path '.*triage-result\.json': a symlink leads it to '.*outside\.json'.*; save the reply as a regular file/,
+    );
+    // A path outside the run directory is never read either: refused, then
+    // end of input ends the dispatch.
+    const second = scripted([
+      () => Promise.resolve(""),
+      () => Promise.resolve(null),
+    ]);
+    await assert.rejects(
+      new StdinDispatcher(second, { confineTo: run }).dispatch(escaping),
+      (error: unknown) =>
+        error instanceof DispatchError && error.reason === "input-closed",
+    );
+    const shown = second.shown.join("\n");
+    assert.match(
+      shown,
+      /Refusing path '.*outside\.json': it leaves the directory/,
+    );
+    assert.ok(!shown.includes("Read artifact"));
+  });
+});
+
 Deno.test("stdin dispatch without a terminal fails at once", async () => {
   const console = scripted([], false);
   await assert.rejects(
