@@ -679,8 +679,7 @@ class FileDispatch {
       throw this.#ioError("read signal", signalPath, error);
     }
     if (found.kind === "other") return undefined;
-    const text = found.kind === "text" ? found.text : undefined;
-    if (text === undefined) {
+    if (found.kind === "missing") {
       // The case directory itself is gone (removed mid-run): no answer can
       // arrive, so fail now instead of waiting for the timeout.
       if (!exists(this.#dir)) {
@@ -694,7 +693,7 @@ class FileDispatch {
     }
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(found.text);
     } catch {
       return undefined;
     }
